@@ -1,0 +1,3 @@
+"""Websocket routes of every app, collected here for config.asgi."""
+
+websocket_urlpatterns: list = []

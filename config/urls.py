@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from config import health
+
+admin.site.site_header = "Sportello"
+admin.site.site_title = "Sportello admin"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("internal/api/v1/", include("internal_api.urls")),
+    # Product images and KB attachments; behind a CDN or proxy in large deployments.
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]

@@ -1,0 +1,72 @@
+"""Settings from the environment: embedded default, production hardening."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from config import env
+from tests.processes import ROOT
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz-XYZ",
+    "ALLOWED_HOSTS": "shop.example.com",
+    "PUBLIC_BASE_URL": "https://shop.example.com",
+    "RASA_TOKEN": "prod-rasa-token",
+    "ACTIONS_API_TOKEN": "prod-actions-token",
+    "DATABASE_URL": "postgres://sportello@127.0.0.1:5432/test",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def manage(*args: str, environ: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in env.VARIABLES}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **environ},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", environ=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "RASA_TOKEN", "ACTIONS_API_TOKEN"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    environ = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = manage("check", environ=environ)
+    assert result.returncode != 0
+    assert f"{missing} must be set when DEBUG=0" in result.stderr
+
+
+def test_embedded_default_is_sqlite_and_in_memory_layer():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+        "django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
+        "s.EMAIL_BACKEND)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in env.VARIABLES}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert out.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        "django.core.mail.backends.filebased.EmailBackend",
+    ], out.stderr
+
+
+def test_a_bad_boolean_names_the_variable(monkeypatch):
+    monkeypatch.setenv("DEBUG", "perhaps")
+    with pytest.raises(ValueError, match="DEBUG='perhaps'"):
+        env.get_bool("DEBUG")
