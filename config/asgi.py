@@ -11,7 +11,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
@@ -21,6 +20,8 @@ application = ProtocolTypeRouter(
         # daphne serves the static files itself (one process, no separate file server
         # in the embedded default); a CDN or proxy may take over in production.
         "http": ASGIStaticFilesHandler(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        # Each consumer checks Origin itself: the widget runs on the shop's origins,
+        # the console on ours.
+        "websocket": URLRouter(websocket_urlpatterns),
     }
 )

@@ -33,6 +33,12 @@ VARIABLES: dict[str, Variable] = {
         Variable(
             "WIDGET_ALLOWED_ORIGINS", "", "Comma-separated origins allowed to embed the widget."
         ),
+        Variable(
+            "WIDGET_IDENTITY_SECRET",
+            "dev-widget-identity-secret",
+            "Per-site secret the shop uses to sign a logged-in customer's id (HMAC-SHA256).",
+        ),
+        Variable("RASA_TIMEOUT_SECONDS", "5", "After this the customer is told and queued."),
         Variable("EMAIL_HOST", "", "Outbound SMTP host; empty: mail is written to var/mail/."),
         Variable("EMAIL_PORT", "25", "Outbound SMTP port."),
         Variable("MAIL_GATEWAY_HOST", "127.0.0.1", "Interface of the inbound SMTP gateway."),

@@ -1,3 +1,5 @@
 """Websocket routes of every app, collected here for config.asgi."""
 
-websocket_urlpatterns: list = []
+from webchat.routing import websocket_urlpatterns as webchat_routes
+
+websocket_urlpatterns: list = [*webchat_routes]

@@ -136,20 +136,23 @@ MAIL_MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 # --- the bot and the internal API -------------------------------------------
 RASA_URL = env.get("RASA_URL").rstrip("/")
 RASA_TOKEN = env.get("RASA_TOKEN")
-RASA_TIMEOUT_SECONDS = 5.0
+RASA_TIMEOUT_SECONDS = float(env.get("RASA_TIMEOUT_SECONDS"))
 ACTIONS_URL = env.get("ACTIONS_URL").rstrip("/")
 ACTIONS_API_TOKEN = env.get("ACTIONS_API_TOKEN")
 HEALTH_PROBE_TIMEOUT_SECONDS = 2.0
 
 # --- widget -----------------------------------------------------------------
-WIDGET_ALLOWED_ORIGINS = env.get_list("WIDGET_ALLOWED_ORIGINS") or [PUBLIC_BASE_URL]
+WIDGET_ALLOWED_ORIGINS = [
+    origin.rstrip("/").lower()
+    for origin in (env.get_list("WIDGET_ALLOWED_ORIGINS") or [PUBLIC_BASE_URL])
+]
+WIDGET_IDENTITY_SECRET = env.get("WIDGET_IDENTITY_SECRET")
 
 # --- production hardening (checked by `manage.py check --deploy`) -----------
 if not DEBUG:
-    if RASA_TOKEN == env.VARIABLES["RASA_TOKEN"].default:
-        raise ImproperlyConfigured("RASA_TOKEN must be set when DEBUG=0")
-    if ACTIONS_API_TOKEN == env.VARIABLES["ACTIONS_API_TOKEN"].default:
-        raise ImproperlyConfigured("ACTIONS_API_TOKEN must be set when DEBUG=0")
+    for _name in ("RASA_TOKEN", "ACTIONS_API_TOKEN", "WIDGET_IDENTITY_SECRET"):
+        if env.get(_name) == env.VARIABLES[_name].default:
+            raise ImproperlyConfigured(f"{_name} must be set when DEBUG=0")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

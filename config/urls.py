@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("internal/api/v1/", include("internal_api.urls")),
+    path("", include("webchat.urls")),
     # Product images and KB attachments; behind a CDN or proxy in large deployments.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

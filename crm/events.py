@@ -14,6 +14,8 @@ from channels.layers import get_channel_layer
 logger = logging.getLogger(__name__)
 
 QUEUE_GROUP = "console.queue"
+# Customers' sockets listen here to refresh their queue position.
+QUEUE_WATCHERS_GROUP = "webchat.queue"
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -38,3 +40,9 @@ def notify_state(*, conversation_id: int, state: str) -> None:
     event = {"type": "conversation.state", "conversation": conversation_id, "state": state}
     _send(conversation_group(conversation_id), event)
     _send(QUEUE_GROUP, event)
+    _send(QUEUE_WATCHERS_GROUP, {"type": "queue.changed"})
+
+
+def notify_typing(*, conversation_id: int, sender: str, active: bool) -> None:
+    event = {"type": "conversation.typing", "sender": sender, "active": active}
+    _send(conversation_group(conversation_id), event)

@@ -165,6 +165,8 @@ class Conversation(models.Model):
     handoff_reason = models.CharField(max_length=40, blank=True)
     handoff_context = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(max_length=200, blank=True)
+    csat_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    csat_comment = models.TextField(blank=True)
     # The last sequence number handed out; messages take last_seq + 1 under a row lock.
     last_seq = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -49,7 +49,14 @@ def test_web_side_environment_is_what_settings_reads(name):
     environment = SERVICES[name]["environment"]
     assert set(environment) <= set(env.VARIABLES)
     assert environment["DEBUG"] == "0"
-    for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "RASA_TOKEN", "ACTIONS_API_TOKEN"):
+    for required in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "RASA_TOKEN",
+        "ACTIONS_API_TOKEN",
+        "WIDGET_IDENTITY_SECRET",
+    ):
         assert environment.get(required), f"{name} must set {required}"
     assert environment["DATABASE_URL"].startswith("postgres://")
     assert environment["REDIS_URL"].startswith("redis://")

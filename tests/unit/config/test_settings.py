@@ -18,6 +18,7 @@ PRODUCTION = {
     "PUBLIC_BASE_URL": "https://shop.example.com",
     "RASA_TOKEN": "prod-rasa-token",
     "ACTIONS_API_TOKEN": "prod-actions-token",
+    "WIDGET_IDENTITY_SECRET": "prod-widget-secret",
     "DATABASE_URL": "postgres://sportello@127.0.0.1:5432/test",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
@@ -40,7 +41,9 @@ def test_check_deploy_passes_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "RASA_TOKEN", "ACTIONS_API_TOKEN"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "RASA_TOKEN", "ACTIONS_API_TOKEN", "WIDGET_IDENTITY_SECRET"]
+)
 def test_production_refuses_to_start_without_its_secrets(missing):
     environ = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = manage("check", environ=environ)
