@@ -157,6 +157,7 @@
         closed: "La conversazione è stata chiusa",
         bot_unavailable:
           "Il nostro assistente non è disponibile in questo momento: ti passiamo a un operatore.",
+        live_interaction: "Hai chiesto di parlare con un operatore",
         form_submitted: "Modulo inviato",
         order_created: "Ordine {order} creato",
         order_created_anon: "Ordine creato",
@@ -221,6 +222,7 @@
         closed: "The conversation has been closed",
         bot_unavailable:
           "Our assistant is not available right now: we are passing you to a person.",
+        live_interaction: "You asked to talk to a person",
         form_submitted: "Form sent",
         order_created: "Order {order} created",
         order_created_anon: "Order created",
@@ -458,7 +460,7 @@ button:disabled { cursor: default; }
 .dot { width: 8px; height: 8px; border-radius: 50%; background: #9aa5a1; flex: none; }
 .status[data-status="online"] .dot { background: #4cd68a; }
 .status[data-status="connecting"] .dot, .status[data-status="reconnecting"] .dot { background: #f0b429; }
-.status[data-status="refused"] .dot, .status[data-status="failed"] .dot { background: #ff6b6b; }
+.status[data-status="refused"] .dot, .status[data-status="failedConnect"] .dot { background: #ff6b6b; }
 .icon-button { border: 0; background: transparent; color: #fff; width: 36px; height: 36px;
   border-radius: 8px; display: flex; align-items: center; justify-content: center; padding: 0; }
 .icon-button:hover { background: rgba(255,255,255,.15); }
@@ -506,6 +508,7 @@ button:disabled { cursor: default; }
 .reply:disabled { opacity: .5; }
 .reply.chosen { background: #1d5c4b; color: #fff; opacity: 1; }
 
+.inline-image { display: block; max-width: 100%; border-radius: 8px; margin-top: 6px; }
 .intro { margin: 0 0 8px; white-space: pre-wrap; }
 .catalog { list-style: none; margin: 0; padding: 0; display: grid;
   grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
@@ -568,8 +571,7 @@ button:disabled { cursor: default; }
 .send:hover { background: #174a3c; }
 
 @media (max-width: 479.98px) {
-  .panel { inset: 0; right: 0; bottom: 0; width: 100vw; height: 100vh; height: 100dvh;
-    border-radius: 0; }
+  .panel { inset: 0; width: auto; height: auto; border-radius: 0; }
   .root.is-open .launcher { display: none; }
   .msg { max-width: 90%; }
 }
@@ -819,7 +821,11 @@ button:disabled { cursor: default; }
     if (kind === "buttons") buildButtons(bubble, text, payload);
     else if (kind === "catalog") buildCatalog(bubble, text, payload);
     else if (kind === "form") buildForm(bubble, text, payload, frame.seq);
-    else bubble.textContent = text;
+    else {
+      bubble.textContent = text;
+      const image = safeImageUrl(payload.image);
+      if (image) bubble.append(h("img", { class: "inline-image", src: image, alt: "", loading: "lazy" }));
+    }
     if (sender === "customer") el.append(deliveryLine("delivered"));
     return el;
   }
@@ -1500,7 +1506,7 @@ button:disabled { cursor: default; }
         identity = null;
       } else if (response.status === 400 && S.token) {
         forgetToken();
-      } else if (response.status >= 400 && response.status < 500) {
+      } else if (response.status >= 400 && response.status < 500 && response.status !== 429) {
         const error = new Error(`session refused: ${response.status} ${data.error || ""}`);
         error.fatal = true;
         throw error;
@@ -1673,6 +1679,9 @@ button:disabled { cursor: default; }
         break;
       case "error":
         handleError(frame);
+        break;
+      case "csat.ok":
+        S.csatSentAt = 0;
         break;
       default: // pong and anything newer than this widget
         break;
