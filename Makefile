@@ -28,7 +28,7 @@ export PUBLIC_BASE_URL ?= http://127.0.0.1:$(WEB_PORT)
 export RASA_TOKEN ?= dev-rasa-token
 export ACTIONS_API_TOKEN ?= dev-actions-token
 
-.PHONY: run setup venvs model db test lint bench clean
+.PHONY: run setup venvs model db test lint bench clean browser
 
 run: setup
 	@echo ""
@@ -76,8 +76,17 @@ db: $(WEB_STAMP)
 	$(WEB_PY) manage.py migrate --noinput -v0
 	$(WEB_PY) manage.py load_demo
 
-test: venvs model
+test: venvs model browser
 	$(WEB_PY) -m pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's Chromium through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "Debian's chromium is needed for the browser tests: sudo apt-get install chromium"; exit 1; \
+		fi; }
 
 lint: venvs
 	$(WEB_VENV)/bin/ruff check .

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.stack"]
+
 TESTS_DIR = Path(__file__).parent
 
 

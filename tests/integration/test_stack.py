@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from crm.models import Customer
-from tests.integration.conftest import ACTIONS_API_TOKEN, RASA_TOKEN
 from tests.processes import Service, free_port
+from tests.stack import ACTIONS_API_TOKEN, RASA_TOKEN
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -440,6 +440,8 @@ button:disabled { cursor: default; }
   justify-content: center; padding: 0; }
 .launcher:hover { background: #174a3c; }
 .launcher .icon { width: 28px; height: 28px; }
+.launcher .icon-close, .root.is-open .launcher .icon-chat { display: none; }
+.root.is-open .launcher .icon-close { display: block; }
 .badge { position: absolute; top: -2px; right: -2px; min-width: 20px; height: 20px;
   border-radius: 10px; background: #c62828; color: #fff; font-size: 12px; font-weight: 700;
   line-height: 20px; text-align: center; padding: 0 5px; }
@@ -694,6 +696,7 @@ button:disabled { cursor: default; }
       onclick: () => (S.isOpen ? closePanel(true) : openPanel(true)),
     },
     icon("chat", true),
+    icon("close"),
     badge,
   );
   const root = h("div", { class: "root", lang }, panel, launcher);

@@ -1,5 +1,6 @@
-"""The real stack for integration tests: action server, Rasa (trained model), daphne.
+"""The real stack for integration and browser tests: actions, Rasa (trained model), daphne.
 
+A pytest plugin (tests/conftest.py loads it).
 Started once per test session from the Procfile's commands, on free ports, sharing
 the test database with the test process (tests use transaction=True so rows are
 committed and visible to daphne).
