@@ -47,3 +47,12 @@ def make_operator(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def demo(db, tmp_path, settings):
+    """The demo shop (products, offers, customers, operators, orders)."""
+    from shop.demo import load_demo
+
+    settings.MEDIA_ROOT = tmp_path
+    return load_demo()
