@@ -48,13 +48,13 @@ async def relay(*, conversation_id: int, text: str) -> None:
             responses = await rasa_send(
                 sender=f"conversation-{conversation_id}", text=text, metadata=metadata
             )
+            await _store(conversation_id=conversation_id, responses=responses)
         except (httpx.HTTPError, ValueError) as exc:
             logger.warning("bot unavailable for conversation %s: %r", conversation_id, exc)
             await _unavailable(conversation_id=conversation_id)
-            return
         finally:
+            # After the answers are stored and announced: "typing… stopped" ends the turn.
             await _notify_typing(conversation_id=conversation_id, sender="bot", active=False)
-        await _store(conversation_id=conversation_id, responses=responses)
 
 
 async def rasa_send(*, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
