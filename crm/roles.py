@@ -1,7 +1,8 @@
 """Operator roles as Django groups, with the permissions each one carries.
 
 Team membership (crm.TeamMembership) says *which* conversations an operator works
-on; the role groups say *what* they may do. A data migration creates the groups.
+on; the role groups say *what* they may do (agent_console.use_console opens the
+operator console). `roles_sync()` (run by load_demo) creates the groups.
 """
 
 OPERATOR_L1 = "operator_l1"
@@ -23,6 +24,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("shop", "view_product"),
         ("shop", "view_order"),
         ("shop", "add_order"),
+        ("agent_console", "use_console"),
+        ("agent_console", "view_cannedresponse"),
     ],
     OPERATOR_L2: [
         ("crm", "view_customer"),
@@ -36,9 +39,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("shop", "view_order"),
         ("shop", "add_order"),
         ("shop", "change_order"),
+        ("agent_console", "use_console"),
+        ("agent_console", "view_cannedresponse"),
     ],
-    KB_AUTHOR: [],  # the kb app adds its permissions when its models land
-    KB_REVIEWER: [],
+    KB_AUTHOR: [("kb", "view_tree"), ("kb", "add_tree"), ("kb", "change_tree")],
+    KB_REVIEWER: [("kb", "view_tree"), ("kb", "change_tree"), ("kb", "publish_tree")],
     SUPERVISOR: [
         ("crm", "view_customer"),
         ("crm", "view_conversation"),
@@ -50,6 +55,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("crm", "change_teammembership"),
         ("shop", "view_order"),
         ("shop", "view_product"),
+        ("agent_console", "use_console"),
+        ("agent_console", "view_cannedresponse"),
+        ("agent_console", "add_cannedresponse"),
+        ("agent_console", "change_cannedresponse"),
     ],
 }
 

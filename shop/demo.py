@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from crm import roles
 from crm.models import Customer, OperatorProfile, Team, TeamMembership
+from kb.services import demo_trees_load
 from shop.images import COLOURS, product_svg
 from shop.models import Audience, Material, Offer, Order, OrderLine, PrepaidCard, Product
 from shop.services import estimated_delivery
@@ -1272,6 +1273,8 @@ def load_demo() -> dict[str, int]:
         products = _load_products(materials, today)
         offers = _load_offers(products, today)
         teams = _load_teams()
+        # The KB's demo trees name their owning teams; untouched if authors edited them.
+        kb_counts = demo_trees_load()
         users = _load_operators(teams)
         customers = _load_customers()
         cards = _load_prepaid_cards()
@@ -1288,6 +1291,7 @@ def load_demo() -> dict[str, int]:
         "shop.PrepaidCard": len(cards),
         "shop.Order": len(orders),
         "shop.OrderLine": lines,
+        **kb_counts,
     }
 
 

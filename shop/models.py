@@ -161,6 +161,8 @@ class Order(models.Model):
     shipping_address = models.CharField(max_length=200)
     shipping_postcode = models.CharField(max_length=10)
     shipping_city = models.CharField(max_length=80)
+    # Where the confirmation went (the customer may give another address than their record's).
+    contact_email = models.EmailField(blank=True)
     payment_method = models.CharField(max_length=12, choices=Payment.choices)
     prepaid_card = models.ForeignKey(PrepaidCard, null=True, blank=True, on_delete=models.PROTECT)
     total = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from shop.models import Audience, Offer, Order, Product
@@ -43,6 +46,7 @@ class CatalogFilter:
     color: str = ""
     material: str = ""
     fibre_type: str = ""
+    min_price: Decimal | None = None
     max_price: Decimal | None = None
     on_offer: bool = False
     include_unpublished: bool = False
@@ -71,7 +75,7 @@ def best_offer_for(product: Product, offers: list[Offer]) -> Offer | None:
     return max(matching, key=lambda o: o.discount_percent, default=None)
 
 
-def products_matching(flt: CatalogFilter, *, limit: int = 12) -> list[Product]:
+def products_matching(flt: CatalogFilter, *, limit: int | None = 12) -> list[Product]:
     """Products for a filter, items on offer first, then new arrivals, then by price."""
     products = Product.objects.select_related("material")
     if not flt.include_unpublished:
@@ -85,6 +89,8 @@ def products_matching(flt: CatalogFilter, *, limit: int = 12) -> list[Product]:
         products = products.filter(material__code=flt.material)
     if flt.fibre_type:
         products = products.filter(material__fibre_type=flt.fibre_type)
+    if flt.min_price is not None:
+        products = products.filter(price__gte=flt.min_price)
     if flt.max_price is not None:
         products = products.filter(price__lte=flt.max_price)
     candidates = list(products.order_by("price", "sku"))
@@ -146,6 +152,50 @@ def product_card(
         card["offer_price"] = str(discounted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
         card["offer_label"] = f"-{offer.discount_percent}%"
     return card
+
+
+def product_price_now(product: Product, *, offers: list[Offer] | None = None) -> Decimal:
+    """What one item costs today: the best running offer applied to the list price."""
+    if offers is None:
+        offers = list(offers_active().prefetch_related("products"))
+    offer = best_offer_for(product, offers)
+    if offer is None:
+        return product.price
+    discounted = product.price * (100 - offer.discount_percent) / 100
+    return discounted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def product_by_sku(*, sku: str) -> Product | None:
+    """Any product, published or not (operators may offer new items before the site)."""
+    return Product.objects.select_related("material").filter(sku=sku).first()
+
+
+ORDER_STATUS_TOKEN_SALT = "shop.order-status"
+
+
+def order_status_token(order: Order) -> str:
+    """The signed part of the order status link (no expiry: it is the customer's receipt)."""
+    return signing.dumps(order.number, salt=ORDER_STATUS_TOKEN_SALT)
+
+
+def order_status_url(order: Order) -> str:
+    path = reverse("shop:order_status", kwargs={"token": order_status_token(order)})
+    return f"{settings.PUBLIC_BASE_URL}{path}"
+
+
+def order_by_status_token(token: str) -> Order | None:
+    try:
+        number = signing.loads(token, salt=ORDER_STATUS_TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(number, str):
+        return None
+    return (
+        Order.objects.select_related("customer")
+        .prefetch_related("lines__product")
+        .filter(number=number)
+        .first()
+    )
 
 
 def order_summary(order: Order, *, language: str) -> dict[str, Any]:

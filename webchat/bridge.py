@@ -30,14 +30,20 @@ _unavailable = database_sync_to_async(services.bot_unavailable)
 _notify_typing = database_sync_to_async(events.notify_typing)
 
 
-def relay_in_background(*, conversation_id: int, text: str) -> asyncio.Task:
-    task = asyncio.get_running_loop().create_task(relay(conversation_id=conversation_id, text=text))
+def relay_in_background(
+    *, conversation_id: int, text: str, extra_metadata: dict[str, Any] | None = None
+) -> asyncio.Task:
+    task = asyncio.get_running_loop().create_task(
+        relay(conversation_id=conversation_id, text=text, extra_metadata=extra_metadata)
+    )
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
     return task
 
 
-async def relay(*, conversation_id: int, text: str) -> None:
+async def relay(
+    *, conversation_id: int, text: str, extra_metadata: dict[str, Any] | None = None
+) -> None:
     lock = _locks.get(conversation_id)
     if lock is None:
         lock = _locks[conversation_id] = asyncio.Lock()
@@ -45,6 +51,7 @@ async def relay(*, conversation_id: int, text: str) -> None:
         await _notify_typing(conversation_id=conversation_id, sender="bot", active=True)
         try:
             metadata = await _metadata(conversation_id=conversation_id)
+            metadata.update(extra_metadata or {})  # e.g. where a hand-back resumes
             responses = await rasa_send(
                 sender=f"conversation-{conversation_id}", text=text, metadata=metadata
             )

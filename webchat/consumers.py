@@ -16,16 +16,23 @@ from django.conf import settings
 from crm import events, selectors
 from crm.models import Conversation, Message
 from crm.states import IllegalTransition
-from webchat import bridge, protocol, services
+from webchat import bridge, order_form, protocol, services
 
 RATE_BURST = 10
 RATE_PER_SECOND = 2.0
+# Filling a form sends a frame per field change: its own bucket, so typing an address
+# never uses up the allowance for chat messages.
+FORM_RATE_BURST = 30
+FORM_RATE_PER_SECOND = 8.0
 
 _messages_after = database_sync_to_async(selectors.conversation_messages_after)
 _queue_position = database_sync_to_async(selectors.queue_position)
 _receive = database_sync_to_async(services.customer_message_receive)
 _request_human = database_sync_to_async(services.conversation_request_human)
 _csat = database_sync_to_async(services.csat_record)
+_form_update = database_sync_to_async(order_form.order_form_update)
+_form_submit = database_sync_to_async(order_form.order_form_submit)
+_form_state = database_sync_to_async(order_form.form_state_of)
 
 
 @database_sync_to_async
@@ -96,6 +103,7 @@ class CustomerConsumer(AsyncWebsocketConsumer):
         self.state = snapshot["state"]
         self.sent_seq = None
         self.bucket = TokenBucket(burst=RATE_BURST, per_second=RATE_PER_SECOND)
+        self.form_bucket = TokenBucket(burst=FORM_RATE_BURST, per_second=FORM_RATE_PER_SECOND)
         self.group = events.conversation_group(self.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(events.QUEUE_WATCHERS_GROUP, self.channel_name)
@@ -116,7 +124,10 @@ class CustomerConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_discard(events.QUEUE_WATCHERS_GROUP, self.channel_name)
             await self.channel_layer.group_send(
-                self.group, {"type": "conversation.typing", "sender": "customer", "active": False}
+                self.group,
+                events.typing_event(
+                    conversation_id=self.conversation_id, sender="customer", active=False
+                ),
             )
 
     def _origin_allowed(self) -> bool:
@@ -130,7 +141,8 @@ class CustomerConsumer(AsyncWebsocketConsumer):
         try:
             if text_data is None:
                 raise protocol.FrameError("invalid_json", "binary frames are not accepted")
-            if not self.bucket.take():
+            bucket = self.form_bucket if _is_form_update(text_data) else self.bucket
+            if not bucket.take():
                 client_id = _client_id_of(text_data)
                 raise protocol.FrameError("rate_limited", "too many frames, retry later", client_id)
             frame = protocol.parse_client_frame(text_data)
@@ -160,7 +172,36 @@ class CustomerConsumer(AsyncWebsocketConsumer):
         elif isinstance(frame, protocol.Typing):
             await self.channel_layer.group_send(
                 self.group,
-                {"type": "conversation.typing", "sender": "customer", "active": frame.active},
+                events.typing_event(
+                    conversation_id=self.conversation_id, sender="customer", active=frame.active
+                ),
+            )
+        elif isinstance(frame, protocol.FormUpdate):
+            try:
+                await _form_update(
+                    conversation_id=self.conversation_id,
+                    seq=frame.seq,
+                    field=frame.field,
+                    value=frame.value,
+                    by="customer",
+                )
+            except order_form.FormError as error:
+                raise protocol.FrameError("invalid_frame", error.detail) from None
+            # Everyone (this socket too) gets the new state as a form_state frame.
+        elif isinstance(frame, protocol.FormSubmit):
+            try:
+                state = await _form_submit(
+                    conversation_id=self.conversation_id, seq=frame.seq, values=frame.values
+                )
+            except order_form.FormError as error:
+                raise protocol.FrameError(
+                    "invalid_frame", error.detail, frame.client_msg_id
+                ) from None
+            await self._send({**state.as_frame(), "client_msg_id": frame.client_msg_id})
+        elif isinstance(frame, protocol.ProductOpened):
+            await self.channel_layer.group_send(
+                self.group,
+                events.product_opened_event(conversation_id=self.conversation_id, sku=frame.sku),
             )
         elif isinstance(frame, protocol.Csat):
             try:
@@ -215,6 +256,16 @@ class CustomerConsumer(AsyncWebsocketConsumer):
                 {"type": "typing", "sender": event["sender"], "active": event["active"]}
             )
 
+    async def conversation_form(self, event: dict[str, Any]) -> None:
+        try:
+            state = await _form_state(conversation_id=self.conversation_id, seq=event["seq"])
+        except order_form.FormError:
+            return
+        await self._send(state.as_frame())
+
+    async def conversation_product_opened(self, event: dict[str, Any]) -> None:
+        pass  # for the operator's console; the customer knows what they opened
+
     async def queue_changed(self, event: dict[str, Any]) -> None:
         if self.state != "queued":
             return
@@ -233,6 +284,17 @@ class CustomerConsumer(AsyncWebsocketConsumer):
 
     async def _send(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+
+def _is_form_update(text_data: str) -> bool:
+    # The bucket is chosen before the frame is validated (a flood costs no validation).
+    if len(text_data) > protocol.MAX_FRAME_BYTES:
+        return False
+    try:
+        data = json.loads(text_data)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("type") == "form_update"
 
 
 def _client_id_of(text_data: str) -> str | None:

@@ -9,10 +9,19 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 MAX_FRAME_BYTES = 8 * 1024
 MAX_TEXT_CHARS = 2000
+MAX_FORM_VALUE_CHARS = 200
+MAX_FORM_FIELDS = 30
 ClientMsgId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
@@ -72,17 +81,61 @@ class Ping(_Frame):
     type: Literal["ping"]
 
 
-ClientFrame = Annotated[
-    Resume | Message | Postback | LiveInteraction | Typing | Csat | Ping,
-    Field(discriminator="type"),
+FieldName = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+# Not stripped: the customer is typing, a trailing space is part of what they typed.
+FieldValue = Annotated[
+    str, Field(max_length=MAX_FORM_VALUE_CHARS), StringConstraints(strip_whitespace=False)
 ]
-CLIENT_FRAME_TYPES = {"resume", "message", "postback", "live_interaction", "typing", "csat", "ping"}
+
+
+class FormUpdate(_Frame):
+    type: Literal["form_update"]
+    seq: int = Field(ge=1)
+    field: FieldName
+    value: FieldValue | int | float | None
+
+
+class FormSubmit(_Frame):
+    type: Literal["form_submit"]
+    client_msg_id: ClientMsgId
+    seq: int = Field(ge=1)
+    values: dict[FieldName, FieldValue | int | float | None] = Field(max_length=MAX_FORM_FIELDS)
+
+
+class ProductOpened(_Frame):
+    type: Literal["product_opened"]
+    sku: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
+
+
+AnyClientFrame = (
+    Resume
+    | Message
+    | Postback
+    | LiveInteraction
+    | Typing
+    | Csat
+    | Ping
+    | FormUpdate
+    | FormSubmit
+    | ProductOpened
+)
+ClientFrame = Annotated[AnyClientFrame, Field(discriminator="type")]
+CLIENT_FRAME_TYPES = {
+    "resume",
+    "message",
+    "postback",
+    "live_interaction",
+    "typing",
+    "csat",
+    "ping",
+    "form_update",
+    "form_submit",
+    "product_opened",
+}
 _adapter: TypeAdapter = TypeAdapter(ClientFrame)
 
 
-def parse_client_frame(
-    raw: str,
-) -> Resume | Message | Postback | LiveInteraction | Typing | Csat | Ping:
+def parse_client_frame(raw: str) -> AnyClientFrame:
     if len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
         raise FrameError("too_long", f"frames are limited to {MAX_FRAME_BYTES} bytes")
     try:

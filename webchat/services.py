@@ -102,6 +102,7 @@ def entry_token_read(token: str) -> Ticket:
 class Session:
     token: str
     conversation: Conversation
+    opened_from_entry: bool = False  # a new conversation started from an e-mail link
 
 
 def session_open(
@@ -131,9 +132,28 @@ def session_open(
         conversation = crm_services.conversation_start(
             channel=Channel.WEB, customer=customer, ticket=ticket, language=language
         )
+        return Session(
+            token=visitor_token_make(conversation_id=conversation.pk),
+            conversation=conversation,
+            opened_from_entry=ticket is not None,
+        )
     return Session(
         token=visitor_token_make(conversation_id=conversation.pk), conversation=conversation
     )
+
+
+# What the bot is told when a customer opens the chat from an e-mail link, by the intent
+# of that e-mail: it picks up the request instead of greeting a stranger.
+ENTRY_OPENINGS = {
+    "ask_offers": "/browse_products",
+    "browse_products": "/browse_products",
+    "order_status": "/order_status",
+}
+
+
+def entry_opening_text(*, conversation: Conversation) -> str:
+    context = conversation.ticket.context if conversation.ticket else {}
+    return ENTRY_OPENINGS.get(str(context.get("intent", "")), "/greet")
 
 
 def _identity_fields(identity: dict[str, Any]) -> dict[str, Any]:
@@ -314,6 +334,8 @@ def _bot_message_fields(response: dict[str, Any]) -> dict[str, Any]:
             "text": text,
             "payload": {"buttons": _buttons(response["buttons"])},
         }
+    if isinstance(custom, dict) and custom.get("type") == "text":
+        return {"kind": Message.Kind.TEXT, "text": str(custom.get("text") or text), "payload": {}}
     payload = {"image": str(response["image"])} if response.get("image") else {}
     if isinstance(custom, dict):
         payload["custom"] = _json_safe(custom)
@@ -338,6 +360,47 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, list):
         return [_json_safe(v) for v in value]
     return value
+
+
+# --- back to the bot --------------------------------------------------------------------
+
+# Where an operator may hand a chat back to the bot: "" (the bot waits for the customer),
+# the shop assistant, a KB tree (optionally a node of it), or the satisfaction question.
+RESUME_PATTERN = r"^(|shop_assistant|csat|kb:[a-z0-9-]{1,60}(/[a-z0-9-]{1,60})?)$"
+CSAT_OUTCOME = "handed back to the bot for the satisfaction question"
+
+
+@dataclass(frozen=True)
+class BotResume:
+    """What the bridge sends to Rasa so the bot picks up at the chosen point."""
+
+    text: str
+    metadata: dict[str, Any]
+
+
+def conversation_hand_back_to_bot(
+    *, conversation_id: int, operator_id: int, resume_at: str = ""
+) -> BotResume | None:
+    """The owner hands the chat back; the bot resumes at `resume_at` (RESUME_PATTERN).
+
+    "csat" ends the chat with the satisfaction question the widget asks on close. The
+    shop assistant and KB points return the message the bridge must relay to Rasa.
+    """
+    crm_services.conversation_hand_back(
+        conversation_id=conversation_id, resume_at=resume_at, by_operator_id=operator_id
+    )
+    if resume_at == "csat":
+        crm_services.conversation_close(conversation_id=conversation_id, outcome=CSAT_OUTCOME)
+        return None
+    if resume_at == "shop_assistant":
+        return BotResume(text="/browse_products", metadata={"resume_at": {"skill": "shop"}})
+    if resume_at.startswith("kb:"):
+        tree, _, node = resume_at[3:].partition("/")
+        return BotResume(
+            text="/support_question",
+            metadata={"resume_at": {"skill": "kb", "kb_tree": tree, "kb_node": node or None}},
+        )
+    return None
 
 
 def bot_unavailable(*, conversation_id: int) -> None:

@@ -11,10 +11,6 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.processes import ROOT
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls of these tests
-# are still plain sequential code (Django documents this switch for such test drivers).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM_ARGS = [
@@ -27,8 +23,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def orm_beside_playwright() -> None:
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of these tests
+    # are still plain sequential code (Django documents this switch for such test drivers).
+    # Set for the browser tests only: a subprocess of another test (`check --deploy`) must
+    # not inherit it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(orm_beside_playwright: None) -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make browser`"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

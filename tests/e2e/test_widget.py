@@ -173,4 +173,3 @@ def test_html_in_a_message_is_shown_as_text(stack, page):
     assert page.evaluate("window.__xss") is None
     widget = page.locator("#sportello-widget")
     assert widget.locator("b").count() == 0 and widget.locator("img[src=x]").count() == 0
-

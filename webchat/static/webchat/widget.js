@@ -16,7 +16,8 @@
  *
  * Test hooks: data-testid on launcher, panel, close-button, connection-status, live-interaction,
  * queue-status, notice, message-list, message (data-seq, data-kind, data-sender, data-status,
- * data-client-id), quick-reply, product-card, form, typing-indicator, composer-input,
+ * data-client-id), quick-reply, product-card, form (data-status), form-submit, form-status,
+ * typing-indicator, composer-input,
  * send-button, csat-form, csat-score (data-score), csat-comment, csat-send, csat-thanks.
  * window.SportelloWidget = {open(), close(), send(text), state()}.
  */
@@ -41,6 +42,7 @@
   const TYPING_IDLE_MS = 3000;
   const TYPING_THROTTLE_MS = 2000;
   const TYPING_SHOWN_MAX_MS = 10000; // hide a peer's indicator if its "stopped" frame got lost
+  const FORM_UPDATE_DEBOUNCE_MS = 300;
   const PING_INTERVAL_MS = 25000;
   const SILENCE_LIMIT_MS = 60000; // no frame at all (not even pong) for this long: a dead socket
 
@@ -140,6 +142,9 @@
       productDetails: "Dettagli di {name}",
       choose: "Scegli…",
       formSubmit: "Invia",
+      formSending: "Invio in corso…",
+      formSubmitted: "Modulo inviato: ordine {order}",
+      formFailed: "Non inviato: {detail}",
       required: "Campo obbligatorio",
       csatTitle: "Com'è andata? Valuta la conversazione",
       csatScore: "Voto {score} su 5",
@@ -154,6 +159,8 @@
         operator_left: "{operator} ha lasciato la conversazione",
         operator_left_anon: "L'operatore ha lasciato la conversazione",
         handed_back: "Ti risponde di nuovo l'assistente virtuale",
+        transferred: "Ti passiamo a un collega ({team})",
+        transferred_anon: "Ti passiamo a un collega",
         closed: "La conversazione è stata chiusa",
         bot_unavailable:
           "Il nostro assistente non è disponibile in questo momento: ti passiamo a un operatore.",
@@ -205,6 +212,9 @@
       productDetails: "Details of {name}",
       choose: "Choose…",
       formSubmit: "Send",
+      formSending: "Sending…",
+      formSubmitted: "Form sent: order {order}",
+      formFailed: "Not sent: {detail}",
       required: "Required field",
       csatTitle: "How did it go? Rate the conversation",
       csatScore: "{score} out of 5",
@@ -219,6 +229,8 @@
         operator_left: "{operator} left the conversation",
         operator_left_anon: "The operator left the conversation",
         handed_back: "The virtual assistant is back with you",
+        transferred: "We are passing you to a colleague ({team})",
+        transferred_anon: "We are passing you to a colleague",
         closed: "The conversation has been closed",
         bot_unavailable:
           "Our assistant is not available right now: we are passing you to a person.",
@@ -322,6 +334,7 @@
     csatShownFor: null,
     csatQueued: null,
     csatSentAt: 0,
+    forms: new Map(), // seq -> a rendered form (see buildForm)
   };
 
   // --- DOM helpers ----------------------------------------------------------------------
@@ -371,6 +384,14 @@
 
   function pad(number) {
     return String(number).padStart(2, "0");
+  }
+
+  function debounce(fn, ms) {
+    let timer = null;
+    return (...args) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn(...args), ms);
+    };
   }
 
   function timeElement(iso) {
@@ -537,6 +558,8 @@ button:disabled { cursor: default; }
 .card-details dd { margin: 0; }
 
 .form { display: flex; flex-direction: column; gap: 10px; margin-top: 6px; }
+.form-status { margin: 0; font-size: 13px; font-weight: 600; color: #1d5c4b; }
+.form[data-status="submitted"] .field input, .form[data-status="submitted"] .field select { background: #f1f2f3; }
 .field { display: flex; flex-direction: column; gap: 3px; }
 .field label { font-size: 12px; font-weight: 600; }
 .req { color: #b3261e; }
@@ -844,7 +867,11 @@ button:disabled { cursor: default; }
       case "operator_left":
         return operator ? fill(events.operator_left, { operator }) : events.operator_left_anon;
       case "order_created":
+        // The server words the confirmation (with the delivery date) in our language.
+        if (hasValue(payload.text)) return String(payload.text);
         return hasValue(order) ? fill(events.order_created, { order }) : events.order_created_anon;
+      case "transferred":
+        return hasValue(payload.team) ? fill(events.transferred, { team: payload.team }) : events.transferred_anon;
       default:
         return events[event] || text || event;
     }
@@ -1044,14 +1071,37 @@ button:disabled { cursor: default; }
       };
       setError(errors[name] || []);
       controls.push({ name, type, required: Boolean(field.required), control, setError });
+      // Every change reaches the operator live (debounced), who sees the form fill in.
+      const sendUpdate = debounce(() => onFormFieldChanged(seq, name, control.value), FORM_UPDATE_DEBOUNCE_MS);
+      control.addEventListener(type === "select" ? "change" : "input", sendUpdate);
       form.append(wrapper);
     }
-    form.append(
-      h("button", { type: "submit", class: "primary" },
-        hasValue(schema.submit_label) ? String(schema.submit_label) : T.formSubmit),
-    );
+    const submitButton = h("button", { type: "submit", class: "primary", "data-testid": "form-submit" },
+      hasValue(schema.submit_label) ? String(schema.submit_label) : T.formSubmit);
+    const statusLine = h("p", { class: "form-status", role: "status", "data-testid": "form-status", hidden: true });
+    form.append(statusLine, submitButton);
+    const entry = {
+      seq,
+      form,
+      controls,
+      submitButton,
+      statusLine,
+      status: "open",
+      version: 0,
+      pendingId: null,
+    };
+    S.forms.set(seq, entry);
+    applyFormState({
+      seq,
+      values,
+      errors,
+      status: payload.status,
+      version: payload.version || 1,
+      order_number: payload.order_number,
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      if (entry.status !== "open" || entry.pendingId) return;
       const collected = {};
       let firstInvalid = null;
       for (const item of controls) {
@@ -1068,6 +1118,49 @@ button:disabled { cursor: default; }
       onFormSubmit(seq, collected);
     });
     bubble.append(form);
+  }
+
+  // A `form_state` frame (or the form message itself): values the customer is not editing
+  // right now, errors, and the form's status. Older versions are ignored.
+  function applyFormState(state) {
+    const entry = S.forms.get(state.seq);
+    if (!entry || !Number.isInteger(state.version) || state.version < entry.version) return;
+    entry.version = state.version;
+    entry.status = state.status === "submitted" ? "submitted" : "open";
+    const values = state.values && typeof state.values === "object" ? state.values : {};
+    const errors = state.errors && typeof state.errors === "object" ? state.errors : {};
+    let firstInvalid = null;
+    for (const item of entry.controls) {
+      const value = hasValue(values[item.name]) ? String(values[item.name]) : "";
+      if (item.control !== shadow.activeElement && item.control.value !== value) item.control.value = value;
+      const messages = errors[item.name] || [];
+      item.setError(messages);
+      if (messages.length && !firstInvalid) firstInvalid = item.control;
+      item.control.disabled = entry.status !== "open";
+    }
+    entry.form.dataset.status = entry.status;
+    if (state.client_msg_id && state.client_msg_id === entry.pendingId) {
+      entry.pendingId = null;
+      if (firstInvalid) firstInvalid.focus();
+    }
+    if (entry.status === "submitted") {
+      entry.submitButton.hidden = true;
+      entry.statusLine.textContent = hasValue(state.order_number)
+        ? t("formSubmitted", { order: state.order_number })
+        : T.events.form_submitted;
+      entry.statusLine.hidden = false;
+    } else {
+      entry.submitButton.disabled = Boolean(entry.pendingId);
+      entry.statusLine.textContent = entry.pendingId ? T.formSending : "";
+      entry.statusLine.hidden = !entry.pendingId;
+    }
+  }
+
+  function formFailed(entry, detail) {
+    entry.pendingId = null;
+    entry.submitButton.disabled = false;
+    entry.statusLine.textContent = t("formFailed", { detail });
+    entry.statusLine.hidden = false;
   }
 
   function deliveryLine(status, detail) {
@@ -1144,6 +1237,7 @@ button:disabled { cursor: default; }
       if (el.dataset.seq !== "") el.remove();
     }
     S.messages.clear();
+    S.forms.clear();
     S.lastSeq = 0;
     S.historySeq = null;
     S.state = null;
@@ -1422,6 +1516,11 @@ button:disabled { cursor: default; }
       }
       return;
     }
+    const form = Array.from(S.forms.values()).find((entry) => entry.pendingId === id);
+    if (form) {
+      formFailed(form, detail);
+      return;
+    }
     const item = S.outbox.find((candidate) => candidate.id === id);
     if (!item) return;
     if (frame.code === "rate_limited") {
@@ -1686,6 +1785,9 @@ button:disabled { cursor: default; }
       case "csat.ok":
         S.csatSentAt = 0;
         break;
+      case "form_state":
+        applyFormState(frame);
+        break;
       default: // pong and anything newer than this widget
         break;
     }
@@ -1698,18 +1800,38 @@ button:disabled { cursor: default; }
     }
   });
 
-  // --- hooks for later protocol versions ---------------------------------------------
+  // --- products and forms ---------------------------------------------------------------
 
-  // A product card was opened. Protocol v1 has no frame for it yet; when it does, send it here.
+  // A product card was opened: the operator sees which one (not stored, best effort).
   function onProductOpened(sku) {
+    if (S.ready && sku) sendFrame({ type: "product_opened", sku });
     host.dispatchEvent(
       new CustomEvent("sportello:product-opened", { detail: { sku }, bubbles: true, composed: true }),
     );
   }
 
-  // A form passed the client-side checks. Protocol v1 has no frame for it yet; when it does,
-  // send it here (the server validates again and answers with a new form message or an event).
+  // One field changed: the server keeps the form's state, the operator sees it live.
+  function onFormFieldChanged(messageSeq, field, value) {
+    const entry = S.forms.get(messageSeq);
+    if (!entry || entry.status !== "open" || !S.ready) return;
+    sendFrame({ type: "form_update", seq: messageSeq, field, value: String(value).slice(0, 200) });
+  }
+
+  // A form passed the client-side checks: the server validates again and answers with a
+  // `form_state` (errors, or placed with the order number) carrying our client_msg_id.
   function onFormSubmit(messageSeq, values) {
+    const entry = S.forms.get(messageSeq);
+    if (entry) {
+      if (!S.ready) {
+        formFailed(entry, T.reconnecting);
+        return;
+      }
+      entry.pendingId = newClientId();
+      entry.submitButton.disabled = true;
+      entry.statusLine.textContent = T.formSending;
+      entry.statusLine.hidden = false;
+      sendFrame({ type: "form_submit", client_msg_id: entry.pendingId, seq: messageSeq, values });
+    }
     host.dispatchEvent(
       new CustomEvent("sportello:form-submit", {
         detail: { seq: messageSeq, values },
