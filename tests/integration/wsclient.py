@@ -46,7 +46,10 @@ class Customer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no matching frame in {timeout}s; got {frames}")
-            frame = self.receive(timeout=remaining)
+            try:
+                frame = self.receive(timeout=remaining)
+            except TimeoutError:
+                raise TimeoutError(f"no matching frame in {timeout}s; got {frames}") from None
             frames.append(frame)
             if predicate(frame):
                 return frames

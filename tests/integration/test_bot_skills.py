@@ -1,0 +1,106 @@
+"""The bot's skills through the real stack: widget protocol → daphne → Rasa → actions → API."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.models import Conversation
+from crm.models import Customer as CrmCustomer
+from crm.states import State
+from tests.integration.wsclient import Customer
+from webchat.services import identity_signature
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def as_mario(stack) -> Customer:
+    mario = CrmCustomer.objects.get(email="mario.rossi@example.it", verified=True)
+    identity = {"customer_id": mario.pk, "signature": identity_signature(customer_id=mario.pk)}
+    return Customer(stack.web_url, identity=identity)
+
+
+def bot_turn(customer: Customer, text: str) -> list[dict]:
+    """Everything the bot says in answer to `text` (until it waits for the customer)."""
+    customer.say(text)
+    frames = customer.receive_until(
+        lambda f: f["type"] == "typing" and f["sender"] == "bot" and not f["active"], timeout=40
+    )
+    # Messages stored in the same transaction may arrive right after the typing frame.
+    customer.send({"type": "ping"})
+    frames += customer.receive_until(lambda f: f["type"] == "pong")
+    return [f for f in frames if f["type"] == "message" and f["sender"] == "bot"]
+
+
+def catalog_products(replies: list[dict]) -> list[list[dict]]:
+    return [r["payload"]["products"] for r in replies if r["kind"] == "catalog"]
+
+
+@pytest.mark.parametrize(
+    ("language", "request_text", "asks_size", "asks_colour", "size_answer", "any_colour"),
+    [
+        (
+            "it",
+            "vorrei un pullover di lana per mio figlio",
+            "taglia",
+            "colori",
+            "5 anni",
+            "qualsiasi",
+        ),
+        ("en", "I'd like a wool jumper for my son", "size", "colours", "5 years", "any colour"),
+    ],
+)
+def test_the_shop_assistant_asks_only_what_it_lacks_and_proposes_kids_wool(
+    stack, demo, language, request_text, asks_size, asks_colour, size_answer, any_colour
+):
+    customer = Customer(stack.web_url, language=language)
+    replies = bot_turn(customer, request_text)
+    assert asks_size in replies[-1]["text"].lower(), replies  # not category/material/audience
+    replies = bot_turn(customer, size_answer)
+    assert asks_colour in replies[-1]["text"].lower(), replies
+    replies = bot_turn(customer, any_colour)
+    (products,) = catalog_products(replies)  # anonymous: no kids' new-arrivals note
+    assert products
+    assert {(p["category"], p["audience"], p["fibre_type"]) for p in products} == {
+        ("pullover", "kids", "natural")
+    }
+    assert {p["material"] for p in products} == {"lana" if language == "it" else "wool"}
+    assert any(
+        b["payload"] == "/request_human" for r in replies for b in r["payload"].get("buttons", [])
+    )
+    customer.close()
+
+
+def test_mario_gets_the_kids_new_arrivals_note(stack, demo):
+    customer = as_mario(stack)
+    bot_turn(customer, "cerco un maglione")
+    bot_turn(customer, "L")
+    replies = bot_turn(customer, "blu")
+    catalogs = [r for r in replies if r["kind"] == "catalog"]
+    assert len(catalogs) == 2 and "collezione 0-12" in catalogs[1]["text"]
+    assert {p["audience"] for p in catalogs[1]["payload"]["products"]} == {"kids"}
+    customer.close()
+
+
+def test_mario_asks_where_his_order_is_and_gets_his_real_orders(stack, demo):
+    customer = as_mario(stack)
+    replies = bot_turn(customer, "dov'è il mio ordine?")
+    text = replies[-1]["text"]
+    mario = CrmCustomer.objects.get(email="mario.rossi@example.it", verified=True)
+    for order in mario.orders.all()[:3]:
+        assert order.number in text
+    customer.close()
+
+
+def test_asking_for_a_person_queues_the_conversation_with_a_context_card(stack, demo):
+    customer = Customer(stack.web_url)
+    bot_turn(customer, "vorrei un pullover di lana per mio figlio")
+    customer.say("voglio parlare con un operatore")
+    frames = customer.receive_until(lambda f: f["type"] == "state", timeout=40)
+    assert frames[-1]["state"] == "queued" and frames[-1]["position"] == 1
+    conversation = Conversation.objects.get(pk=customer.session["conversation"])
+    assert conversation.state == State.QUEUED and conversation.handoff_reason == "asked"
+    card = conversation.handoff_context
+    assert card["shop_assistant"]["category"] == "pullover"
+    assert card["shop_assistant"]["audience"] == "kids"
+    assert card["last_message"] == "voglio parlare con un operatore"
+    customer.close()
