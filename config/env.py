@@ -45,6 +45,13 @@ VARIABLES: dict[str, Variable] = {
         Variable("MAIL_GATEWAY_PORT", "2525", "Port of the inbound SMTP gateway."),
         Variable("SUPPORT_ADDRESSES", "info@sportello.example", "Addresses the gateway accepts."),
         Variable(
+            "SHOP_ASSISTANT_URL",
+            "",
+            "The shop page with the widget that e-mail links open; default PUBLIC_BASE_URL/demo/.",
+        ),
+        Variable("MAIL_MAX_MESSAGE_BYTES", "10485760", "Larger inbound mail is refused (552)."),
+        Variable("MAIL_AUTOREPLY_MAX_PER_HOUR", "5", "Automatic answers per sender per hour."),
+        Variable(
             "SECURE_SSL_REDIRECT",
             "1",
             "Production: redirect HTTP to HTTPS (0 behind a TLS proxy that already does).",

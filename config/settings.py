@@ -72,18 +72,22 @@ TEMPLATES = [
 ]
 
 # --- database -------------------------------------------------------------
+# IMMEDIATE takes SQLite's write lock at BEGIN, so two writers queue up (for up to
+# `timeout` seconds) instead of one failing with "database is locked" on lock upgrade.
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 _database_url = env.get("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "sportello.sqlite3",
-            # IMMEDIATE takes the write lock at BEGIN, so two writers queue up instead
-            # of one failing with "database is locked" when it upgrades its lock.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
         }
     }
@@ -131,7 +135,18 @@ SUPPORT_ADDRESSES = [a.lower() for a in env.get_list("SUPPORT_ADDRESSES")]
 DEFAULT_FROM_EMAIL = SUPPORT_ADDRESSES[0] if SUPPORT_ADDRESSES else "info@sportello.example"
 MAIL_GATEWAY_HOST = env.get("MAIL_GATEWAY_HOST")
 MAIL_GATEWAY_PORT = int(env.get("MAIL_GATEWAY_PORT"))
-MAIL_MAX_MESSAGE_BYTES = 10 * 1024 * 1024
+MAIL_MAX_MESSAGE_BYTES = int(env.get("MAIL_MAX_MESSAGE_BYTES"))
+MAIL_AUTOREPLY_MAX_PER_HOUR = int(env.get("MAIL_AUTOREPLY_MAX_PER_HOUR"))
+SHOP_ASSISTANT_URL = env.get("SHOP_ASSISTANT_URL") or f"{PUBLIC_BASE_URL}/demo/"
+# An e-mail's intent (the bot's NLU) → team, when no RoutingRule row says otherwise.
+MAIL_DEFAULT_ROUTES = {
+    "ask_offers": "assistenza-commerciale",
+    "browse_products": "assistenza-commerciale",
+    "order_status": "customer-care",
+    "complain": "customer-care",
+    "support_question": "customer-care",
+}
+MAIL_FALLBACK_TEAM = "customer-care"
 
 # --- the bot and the internal API -------------------------------------------
 RASA_URL = env.get("RASA_URL").rstrip("/")
@@ -140,6 +155,13 @@ RASA_TIMEOUT_SECONDS = float(env.get("RASA_TIMEOUT_SECONDS"))
 ACTIONS_URL = env.get("ACTIONS_URL").rstrip("/")
 ACTIONS_API_TOKEN = env.get("ACTIONS_API_TOKEN")
 HEALTH_PROBE_TIMEOUT_SECONDS = 2.0
+
+# --- operator console and handoff routing ------------------------------------
+# A chat handed to the humans without a team goes to this team's queue, unless its
+# handoff reason has a team of its own here (e.g. {"complaint": "customer-care"}).
+DEFAULT_CHAT_TEAM_SLUG = "assistenza-commerciale"
+HANDOFF_TEAM_BY_REASON: dict[str, str] = {}
+CONSOLE_LOGIN_URL = "/console/login/"
 
 # --- widget -----------------------------------------------------------------
 WIDGET_ALLOWED_ORIGINS = [

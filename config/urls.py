@@ -12,7 +12,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("internal/api/v1/", include("internal_api.urls")),
+    path("console/", include("agent_console.urls")),
+    path("", include("shop.urls")),
     path("", include("webchat.urls")),
+    path("", include("kb.urls")),
     # Product images and KB attachments; behind a CDN or proxy in large deployments.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

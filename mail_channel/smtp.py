@@ -6,6 +6,7 @@ mail_channel.services. The reply "250" is sent only after the row is committed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -40,4 +41,23 @@ class SupportMailHandler:
             logger.exception("could not store a message from %s", envelope.mail_from)
             return "451 4.3.0 Temporary failure, please retry"
         logger.info("stored inbound e-mail %s from %s", stored.pk, envelope.mail_from)
+        # Answered after the 250: the sender's client is not kept waiting on the bot or KB.
+        process_in_background(stored.pk)
         return "250 Message accepted"
+
+
+_tasks: set[asyncio.Task] = set()
+
+
+def process_in_background(email_id: int) -> None:
+    process = sync_to_async(services.email_process, thread_sensitive=False)
+    task = asyncio.get_running_loop().create_task(_logged(process(email_id=email_id)))
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+
+
+async def _logged(coroutine) -> None:
+    try:
+        await coroutine
+    except Exception:  # already recorded on the row as FAILED
+        logger.warning("e-mail processing failed; the message is stored", exc_info=True)

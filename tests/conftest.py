@@ -11,12 +11,22 @@ pytest_plugins = ["tests.stack"]
 TESTS_DIR = Path(__file__).parent
 
 
+KIND_ORDER = {"unit": 0, "integration": 1, "e2e": 2}
+
+
+def _kind(item: pytest.Item) -> str:
+    relative = Path(item.fspath).resolve().relative_to(TESTS_DIR)
+    return relative.parts[0] if len(relative.parts) > 1 else "unit"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        relative = Path(item.fspath).resolve().relative_to(TESTS_DIR)
-        kind = relative.parts[0] if len(relative.parts) > 1 else "unit"
-        if kind in ("unit", "integration", "e2e"):
+        kind = _kind(item)
+        if kind in KIND_ORDER:
             item.add_marker(getattr(pytest.mark, kind))
+    # Fast tests first; browsers last: Playwright's sync API keeps an event loop running in
+    # this thread until the session ends, and async tests cannot run after it has started.
+    items.sort(key=lambda item: KIND_ORDER.get(_kind(item), 0))
 
 
 @pytest.fixture

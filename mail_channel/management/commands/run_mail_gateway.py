@@ -5,6 +5,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from mail_channel import services
 from mail_channel.smtp import SupportMailHandler
 
 
@@ -22,6 +23,12 @@ class Command(BaseCommand):
             decode_data=False,
         )
         controller.start()
+        # Mail accepted before a crash or restart but not answered yet.
+        for email_id in services.emails_pending():
+            try:
+                services.email_process(email_id=email_id)
+            except Exception:  # recorded on the row; keep serving
+                self.stderr.write(f"e-mail {email_id} could not be processed")
         self.stdout.write(
             f"SMTP gateway on {settings.MAIL_GATEWAY_HOST}:{settings.MAIL_GATEWAY_PORT} "
             f"for {', '.join(settings.SUPPORT_ADDRESSES)}"
