@@ -84,10 +84,24 @@ async def kb_start(
         )
         state = {"kb_tree": None, "kb_node": None, "kb_path": [], "kb_reply": None}
         state["kb_candidates"] = candidates
+    return walk_events(state)
+
+
+def walk_events(state: dict[str, Any]) -> list[EventType]:
     events: list[EventType] = [SlotSet(name, value) for name, value in state.items()]
     # Keep listening inside the walk until an answer; an answer asks "did it help?".
     next_action = "kb_walk_form" if state["kb_reply"] is None else "action_kb_did_it_help"
     return [*events, FollowupAction(next_action)]
+
+
+async def kb_resume(
+    dispatcher: CollectingDispatcher, *, slug: str, key: str | None, language: str
+) -> list[EventType] | None:
+    """An operator handed the chat back at a tree node: continue the walk from there."""
+    node = await show_node(dispatcher, slug=slug, key=key, language=language)
+    if node is None:
+        return None
+    return walk_events({**walk_state(slug, node, []), "kb_candidates": None})
 
 
 class ActionKbSearch(Action):
@@ -99,9 +113,20 @@ class ActionKbSearch(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        text = (tracker.latest_message or {}).get("text", "")
+        latest = tracker.latest_message or {}
+        resume = (latest.get("metadata") or {}).get("resume_at") or {}
         try:
-            events = await kb_start(dispatcher, text=text, language=_language(tracker))
+            if resume.get("skill") == "kb" and resume.get("kb_tree"):
+                events = await kb_resume(
+                    dispatcher,
+                    slug=str(resume["kb_tree"]),
+                    key=resume.get("kb_node") or None,
+                    language=_language(tracker),
+                )
+            else:
+                events = await kb_start(
+                    dispatcher, text=latest.get("text", ""), language=_language(tracker)
+                )
         except webapp_client.Unavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return []

@@ -36,22 +36,51 @@ def postback(customer: Customer, replies: list[dict], title: str) -> list[dict]:
     return [f for f in frames if f["type"] == "message" and f["sender"] == "bot"]
 
 
-def walk_returns(customer: Customer) -> list[dict]:
-    replies = bot_turn(customer, "come faccio un reso?")
-    assert replies[-1]["text"].startswith("Certo, ti aiuto con il reso"), replies
-    replies = postback(customer, replies, "Restituire un articolo")
-    assert replies[-1]["text"] == "Dove hai acquistato l'articolo?"
-    return bot_turn(customer, "l'ho comprato sul sito")  # free text, matched by synonyms
+WALKS = {
+    "it": (
+        "come faccio un reso?",
+        "Certo, ti aiuto con il reso",
+        "Restituire un articolo",
+        "Dove hai acquistato l'articolo?",
+        "l'ho comprato sul sito",
+        "30 giorni",
+        "Questa risposta ti è stata utile?",
+        "Sì, grazie",
+        "Bene",
+    ),
+    "en": (
+        "how do I return something?",
+        "Sure, I can help with your return",
+        "Return an item",
+        "Where did you buy the item?",
+        "I bought it on the website",
+        "30 days",
+        "Did this answer help?",
+        "Yes, thanks",
+        "Glad",
+    ),
+}
 
 
-def test_a_returns_question_walks_the_returns_tree_to_an_answer(stack, demo):
-    customer = Customer(stack.web_url)
-    replies = walk_returns(customer)
+def walk_returns(customer: Customer, language: str = "it") -> list[dict]:
+    question, start, choice, where, free_text, *_ = WALKS[language]
+    replies = bot_turn(customer, question)
+    assert replies[-1]["text"].startswith(start), replies
+    replies = postback(customer, replies, choice)
+    assert replies[-1]["text"] == where
+    return bot_turn(customer, free_text)  # free text, matched by the choices' synonyms
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_a_returns_question_walks_the_returns_tree_to_an_answer(stack, demo, language):
+    *_, answer_text, helped_question, yes, glad = WALKS[language]
+    customer = Customer(stack.web_url, language=language)
+    replies = walk_returns(customer, language)
     answer, did_it_help = replies[-2], replies[-1]
-    assert "30 giorni" in answer["text"]
-    assert did_it_help["text"] == "Questa risposta ti è stata utile?"
-    replies = postback(customer, replies, "Sì, grazie")
-    assert replies[-1]["text"].startswith("Bene")
+    assert answer_text in answer["text"]
+    assert did_it_help["text"] == helped_question
+    replies = postback(customer, replies, yes)
+    assert replies[-1]["text"].startswith(glad)
     tree = Tree.objects.get(slug="returns")
     counters = {c.node_key: c for c in NodeCounter.objects.filter(tree=tree)}
     assert counters["start"].visits == 1 and counters["online-return"].visits == 1

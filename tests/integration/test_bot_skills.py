@@ -13,10 +13,10 @@ from webchat.services import identity_signature
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def as_mario(stack) -> Customer:
+def as_mario(stack, language: str = "it") -> Customer:
     mario = CrmCustomer.objects.get(email="mario.rossi@example.it", verified=True)
     identity = {"customer_id": mario.pk, "signature": identity_signature(customer_id=mario.pk)}
-    return Customer(stack.web_url, identity=identity)
+    return Customer(stack.web_url, identity=identity, language=language)
 
 
 def bot_turn(customer: Customer, text: str) -> list[dict]:
@@ -81,20 +81,39 @@ def test_mario_gets_the_kids_new_arrivals_note(stack, demo):
     customer.close()
 
 
-def test_mario_asks_where_his_order_is_and_gets_his_real_orders(stack, demo):
-    customer = as_mario(stack)
-    replies = bot_turn(customer, "dov'è il mio ordine?")
+@pytest.mark.parametrize(
+    ("language", "question", "intro"),
+    [
+        ("it", "dov'è il mio ordine?", "Ecco i tuoi ultimi ordini"),
+        ("en", "where is my order?", "Here are your latest orders"),
+    ],
+)
+def test_mario_asks_where_his_order_is_and_gets_his_real_orders(
+    stack, demo, language, question, intro
+):
+    customer = as_mario(stack, language)
+    replies = bot_turn(customer, question)
     text = replies[-1]["text"]
+    assert text.startswith(intro)
     mario = CrmCustomer.objects.get(email="mario.rossi@example.it", verified=True)
     for order in mario.orders.all()[:3]:
         assert order.number in text
     customer.close()
 
 
-def test_asking_for_a_person_queues_the_conversation_with_a_context_card(stack, demo):
-    customer = Customer(stack.web_url)
-    bot_turn(customer, "vorrei un pullover di lana per mio figlio")
-    customer.say("voglio parlare con un operatore")
+@pytest.mark.parametrize(
+    ("language", "wish", "ask"),
+    [
+        ("it", "vorrei un pullover di lana per mio figlio", "voglio parlare con un operatore"),
+        ("en", "I'd like a wool jumper for my son", "I want to talk to a person"),
+    ],
+)
+def test_asking_for_a_person_queues_the_conversation_with_a_context_card(
+    stack, demo, language, wish, ask
+):
+    customer = Customer(stack.web_url, language=language)
+    bot_turn(customer, wish)
+    customer.say(ask)
     frames = customer.receive_until(lambda f: f["type"] == "state", timeout=40)
     assert frames[-1]["state"] == "queued" and frames[-1]["position"] == 1
     conversation = Conversation.objects.get(pk=customer.session["conversation"])
@@ -102,5 +121,5 @@ def test_asking_for_a_person_queues_the_conversation_with_a_context_card(stack, 
     card = conversation.handoff_context
     assert card["shop_assistant"]["category"] == "pullover"
     assert card["shop_assistant"]["audience"] == "kids"
-    assert card["last_message"] == "voglio parlare con un operatore"
+    assert card["last_message"] == ask
     customer.close()

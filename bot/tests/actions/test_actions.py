@@ -15,11 +15,20 @@ from actions.session import ActionSessionStart
 from actions.shop_assistant import ActionProposeProducts, ValidateShopAssistantForm
 
 
-def tracker(slots: dict[str, Any] | None = None, text: str = "", intent: str = "") -> Tracker:
+def tracker(
+    slots: dict[str, Any] | None = None,
+    text: str = "",
+    intent: str = "",
+    metadata: dict[str, Any] | None = None,
+) -> Tracker:
     return Tracker(
         sender_id="conversation-1",
         slots={"language": "it", **(slots or {})},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0}},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0},
+            "metadata": metadata or {},
+        },
         events=[],
         paused=False,
         followup_action=None,
@@ -28,9 +37,9 @@ def tracker(slots: dict[str, Any] | None = None, text: str = "", intent: str = "
     )
 
 
-async def run(action, slots=None, text="", intent="", domain=None):
+async def run(action, slots=None, text="", intent="", domain=None, metadata=None):
     dispatcher = CollectingDispatcher()
-    events = await action.run(dispatcher, tracker(slots, text, intent), domain or {})
+    events = await action.run(dispatcher, tracker(slots, text, intent, metadata), domain or {})
     return dispatcher.messages, events
 
 
@@ -145,3 +154,20 @@ async def test_the_webapp_client_reports_an_unreachable_web(monkeypatch):
     messages, _ = await run(ActionOffers(), {})
     assert messages[0]["response"] == "utter_service_unavailable"
     json.dumps(messages)
+
+
+async def test_a_hand_back_at_a_kb_node_continues_the_walk_there(web_server):
+    from actions.kb_trees import ActionKbSearch
+
+    metadata = {"resume_at": {"skill": "kb", "kb_tree": "returns", "kb_node": "where-bought"}}
+    messages, events = await run(
+        ActionKbSearch(), text="/support_question", intent="support_question", metadata=metadata
+    )
+    assert messages[0]["custom"]["text"] == "Dove hai acquistato l'articolo?"
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert (slots["kb_tree"], slots["kb_node"], slots["kb_reply"]) == (
+        "returns",
+        "where-bought",
+        None,
+    )
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "kb_walk_form"}
