@@ -16,18 +16,15 @@ from pydantic import (
     Field,
     StringConstraints,
     TypeAdapter,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from shop.models import Audience, Category, Material
 from shop.selectors import CatalogFilter
-from webchat.protocol import FrameError
+from webchat.protocol import MAX_TEXT_CHARS, parse_frame
 from webchat.services import RESUME_PATTERN
 
-MAX_FRAME_BYTES = 8 * 1024
-MAX_TEXT_CHARS = 2000
 PUSH_LIMIT = 24
 
 ConversationId = Annotated[int, Field(ge=1)]
@@ -239,31 +236,7 @@ _adapter: TypeAdapter = TypeAdapter(ConsoleFrame)
 
 
 def parse_console_frame(raw: str) -> AnyConsoleFrame:
-    if len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
-        raise FrameError("too_long", f"frames are limited to {MAX_FRAME_BYTES} bytes")
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise FrameError("invalid_json", "the frame is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise FrameError("invalid_json", "the frame must be a JSON object")
-    client_msg_id = (
-        data.get("client_msg_id") if isinstance(data.get("client_msg_id"), str) else None
-    )
-    if data.get("type") not in CONSOLE_FRAME_TYPES:
-        raise FrameError(
-            "unknown_type", f"unknown frame type {str(data.get('type'))[:40]!r}", client_msg_id
-        )
-    if isinstance(data.get("text"), str) and len(data["text"]) > MAX_TEXT_CHARS:
-        raise FrameError(
-            "too_long", f"text is longer than {MAX_TEXT_CHARS} characters", client_msg_id
-        )
-    try:
-        return _adapter.validate_python(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"][1:]) or "frame"
-        raise FrameError("invalid_frame", f"{where}: {first['msg']}", client_msg_id) from None
+    return parse_frame(raw, known_types=CONSOLE_FRAME_TYPES, adapter=_adapter)
 
 
 def conversation_of(raw: str) -> int | None:

@@ -136,6 +136,15 @@ _adapter: TypeAdapter = TypeAdapter(ClientFrame)
 
 
 def parse_client_frame(raw: str) -> AnyClientFrame:
+    return parse_frame(raw, known_types=CLIENT_FRAME_TYPES, adapter=_adapter)
+
+
+def parse_frame(raw: str, *, known_types: set[str], adapter: TypeAdapter) -> Any:
+    """Raw websocket text → a typed frame, or FrameError with the protocol's error code.
+
+    Shared by the customer and the console sockets: size, JSON, type, text length, schema,
+    checked in that order so the error names the first problem.
+    """
     if len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
         raise FrameError("too_long", f"frames are limited to {MAX_FRAME_BYTES} bytes")
     try:
@@ -147,17 +156,16 @@ def parse_client_frame(raw: str) -> AnyClientFrame:
     client_msg_id = (
         data.get("client_msg_id") if isinstance(data.get("client_msg_id"), str) else None
     )
-    if data.get("type") not in CLIENT_FRAME_TYPES:
+    if data.get("type") not in known_types:
         raise FrameError(
             "unknown_type", f"unknown frame type {str(data.get('type'))[:40]!r}", client_msg_id
         )
-    if data["type"] == "message" and isinstance(data.get("text"), str):
-        if len(data["text"]) > MAX_TEXT_CHARS:
-            raise FrameError(
-                "too_long", f"text is longer than {MAX_TEXT_CHARS} characters", client_msg_id
-            )
+    if isinstance(data.get("text"), str) and len(data["text"]) > MAX_TEXT_CHARS:
+        raise FrameError(
+            "too_long", f"text is longer than {MAX_TEXT_CHARS} characters", client_msg_id
+        )
     try:
-        return _adapter.validate_python(data)
+        return adapter.validate_python(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"][1:]) or "frame"
