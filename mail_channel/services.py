@@ -223,6 +223,10 @@ def _process(email: EmailMessage) -> EmailMessage:
             if parsed.from_address
             else None
         )
+        if customer is not None:
+            # One sender's mails are processed one at a time (across gateway threads and
+            # replicas): the per-hour answer limit below counts what the previous one sent.
+            customer = Customer.objects.select_for_update().get(pk=customer.pk)
         ticket = threading.ticket_for(parsed)
         language = classification.language or (customer.language if customer else "it")
         if ticket is None and customer is not None:
