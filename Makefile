@@ -29,7 +29,7 @@ export PUBLIC_BASE_URL ?= http://127.0.0.1:$(WEB_PORT)
 export RASA_TOKEN ?= dev-rasa-token
 export ACTIONS_API_TOKEN ?= dev-actions-token
 
-.PHONY: run setup venvs model db test lint clean browser bot-quality
+.PHONY: run setup venvs model db test lint clean browser bot-quality bench
 
 run: setup
 	@echo ""
@@ -89,6 +89,10 @@ test: venvs model browser
 	# committed report; `make bot-quality` rewrites it).
 	cd bot && ../$(BOT_VENV)/bin/python evaluate_nlu.py models/sportello.tar.gz \
 		--report ../var/bot-quality.md
+
+# Timings are benchmarks, not tests: bench/results.json and docs/performance.md.
+bench: venvs
+	$(WEB_PY) bench/run.py
 
 bot-quality: venvs model
 	cd bot && ../$(BOT_VENV)/bin/python evaluate_nlu.py models/sportello.tar.gz

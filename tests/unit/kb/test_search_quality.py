@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from kb import search
 from kb.search import CONFIDENT_SCORE, kb_search
 from tests.unit.kb.search_questions import OUT_OF_SCOPE, QUESTIONS
 
@@ -63,29 +62,3 @@ def test_the_reference_scenario_question_finds_the_pullover_offer():
         language="it",
     )
     assert (hit.slug, hit.node) == ("offers", "pullover-offers")
-
-
-def test_search_over_1000_trees_stays_fast(demo_trees):
-    """Architecture §9: KB search p99 under 10 ms over 1,000 trees (asserted with margin)."""
-    import time
-
-    base = [t.live_version.content for t in demo_trees.select_related("live_version")]
-    # 1,000 trees; the analysis (lemmas) of each base tree is reused, the statistics,
-    # postings and scoring run over all 1,000 documents as they would in production.
-    index = search.SearchIndex(
-        [base[i % len(base)] for i in range(1000)],
-        keys=[i % len(base) for i in range(1000)],
-        analysed={},
-    )
-    assert len(index.languages["it"].trees) == 1000
-    timings = []
-    for lang, question, _ in QUESTIONS:
-        # Best of three: what the search costs, not what a busy machine's scheduler adds.
-        runs = []
-        for _ in range(3):
-            started = time.perf_counter()
-            index.search(question, lang, 3)
-            runs.append(time.perf_counter() - started)
-        timings.append(min(runs))
-    timings.sort()
-    assert timings[int(len(timings) * 0.99) - 1] < 0.05  # target 0.01; margin for CI
