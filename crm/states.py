@@ -45,7 +45,3 @@ class IllegalTransition(Exception):
 def may_become(target: State) -> list[State]:
     """The states from which `target` can be reached (for conditional UPDATEs)."""
     return [source for source, targets in TRANSITIONS.items() if target in targets]
-
-
-def is_allowed(current: State, target: State) -> bool:
-    return target in TRANSITIONS[State(current)]
