@@ -177,7 +177,9 @@ if not DEBUG:
             raise ImproperlyConfigured(f"{_name} must be set when DEBUG=0")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Plain HTTP inside the private network: the healthcheck, and the action server calling
+    # the internal API (service token) at WEB_INTERNAL_URL.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^internal/"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

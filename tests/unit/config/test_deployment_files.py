@@ -14,12 +14,13 @@ from tests.processes import ROOT, procfile_commands
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 
-# Values that legitimately differ between a laptop and containers.
-PLACEHOLDER_OPTIONS = {"-b", "-i", "-p", "--auth-token"}
+# Values that legitimately differ between a laptop and containers (production's endpoints
+# add the shared tracker and lock stores: see the test below).
+PLACEHOLDER_OPTIONS = {"-b", "-i", "-p", "--auth-token", "--endpoints"}
 # Read by the programs themselves, not by our code.
 PROGRAM_VARIABLES = {"SANIC_HOST"}
 # Read by bot/endpoints.yml and the rasa command line.
-BOT_VARIABLES = {"RASA_TOKEN", "ACTIONS_URL"}
+BOT_VARIABLES = {"RASA_TOKEN", "ACTIONS_URL", "POSTGRES_PASSWORD"}
 
 
 def normalise(command: str) -> list[str]:
@@ -65,10 +66,35 @@ def test_web_side_environment_is_what_settings_reads(name):
 def test_bot_side_environment_is_what_the_bot_and_actions_read():
     assert set(SERVICES["bot"]["environment"]) <= BOT_VARIABLES
     actions_env = set(SERVICES["actions"]["environment"])
-    assert actions_env <= set(actions_config.VARIABLES) | PROGRAM_VARIABLES | {"PUBLIC_BASE_URL"}
+    assert actions_env <= set(actions_config.VARIABLES) | PROGRAM_VARIABLES
     assert {"WEB_INTERNAL_URL", "ACTIONS_API_TOKEN"} <= actions_env
 
 
 def test_the_stateful_services_are_postgres_and_redis():
     assert SERVICES["postgres"]["image"].startswith("postgres:")
     assert SERVICES["redis"]["image"].startswith("redis:")
+
+
+def test_bot_replicas_share_trackers_and_locks():
+    """`--scale bot=N` only works when every replica sees every conversation."""
+    command = shlex.split(SERVICES["bot"]["command"])
+    endpoints_file = command[command.index("--endpoints") + 1]
+    production = yaml.safe_load((ROOT / "bot" / endpoints_file).read_text())
+    development = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text())
+    assert production["action_endpoint"] == development["action_endpoint"]
+    assert production["tracker_store"]["type"] == "SQL"
+    assert production["tracker_store"]["url"] in SERVICES
+    assert production["lock_store"]["type"] == "redis"
+    assert production["lock_store"]["url"] in SERVICES
+    assert {"postgres", "redis"} <= set(SERVICES["bot"]["depends_on"])
+
+
+def test_the_actions_reach_the_web_over_the_private_network():
+    web_env = SERVICES["web"]["environment"]
+    assert web_env["ALLOWED_HOSTS"].endswith(",web,127.0.0.1")
+    internal = SERVICES["actions"]["environment"]["WEB_INTERNAL_URL"]
+    assert internal == "http://web:8000"
+
+
+def test_attachments_are_on_the_volume_web_serves():
+    assert SERVICES["mail"]["volumes"] == SERVICES["web"]["volumes"]

@@ -73,3 +73,21 @@ def test_a_bad_boolean_names_the_variable(monkeypatch):
     monkeypatch.setenv("DEBUG", "perhaps")
     with pytest.raises(ValueError, match="DEBUG='perhaps'"):
         env.get_bool("DEBUG")
+
+
+def test_production_redirects_to_https_except_the_private_network_calls():
+    """The action server calls the internal API over plain HTTP at http://web:8000 and the
+    container healthcheck calls /healthz; customers and operators are sent to HTTPS."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+        "django.setup(); from django.test import Client; c = Client(); "
+        "print(c.get('/internal/api/v1/customers/1', HTTP_HOST='web').status_code, "
+        "c.get('/console/', HTTP_HOST='shop.example.com').status_code)"
+    )
+    result = manage(
+        "shell", "-c", code, environ={**PRODUCTION, "ALLOWED_HOSTS": "shop.example.com,web"}
+    )
+    assert result.returncode == 0, result.stderr
+    internal, console = result.stdout.split()[-2:]
+    assert internal in {"401", "403"}  # reached the API, which wants its service token
+    assert console == "301"
