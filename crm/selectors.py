@@ -90,6 +90,7 @@ def conversation_card(conversation: Conversation, *, now: dt.datetime | None = N
         "id": conversation.pk,
         "state": conversation.state,
         "channel": conversation.channel,
+        "channel_label": conversation.get_channel_display(),
         "language": conversation.language,
         "priority": conversation.priority,
         "reason": conversation.handoff_reason,

@@ -35,11 +35,21 @@ def procfile_commands() -> dict[str, str]:
 
 
 class Service:
-    """One Procfile process in its own process group, output in var/test-logs/."""
+    """One Procfile process (or `command`) in its own process group, output in
+    var/test-logs/. `env` is added to this process's environment, or replaces it with
+    `inherit=False`."""
 
-    def __init__(self, name: str, env: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        env: Mapping[str, str],
+        *,
+        command: str | None = None,
+        inherit: bool = True,
+    ) -> None:
         self.name = name
-        self.env = {**os.environ, **env}
+        self.env = {**os.environ, **env} if inherit else dict(env)
+        self.command = command or procfile_commands()[name]
         self.process: subprocess.Popen | None = None
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.log_path = LOG_DIR / f"{name}.log"
@@ -47,7 +57,7 @@ class Service:
     def start(self) -> Service:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            ["bash", "-c", procfile_commands()[self.name]],
+            ["bash", "-c", self.command],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -56,11 +66,11 @@ class Service:
         )
         return self
 
-    def stop(self) -> None:
+    def stop(self, *, grace_seconds: float = 15) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=grace_seconds)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()

@@ -1,20 +1,25 @@
 """The real stack for integration and browser tests: actions, Rasa (trained model), daphne.
 
 A pytest plugin (tests/conftest.py loads it).
-Started once per test session from the Procfile's commands, on free ports, sharing
+`stack`: started once per test session from the Procfile's commands, on free ports, sharing
 the test database with the test process (tests use transaction=True so rows are
 committed and visible to daphne).
+`site`: `make run` itself, on its own embedded default, for the quick start and the
+reference scenario.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from tests.processes import ROOT, Service, database_url_of, free_port
+from tests.mailbox import Sink
+from tests.processes import LOG_DIR, ROOT, Service, database_url_of, free_port
 
 RASA_TOKEN = "integration-rasa-token"
 ACTIONS_API_TOKEN = "integration-actions-token"
@@ -100,3 +105,60 @@ def stack(
         yield Stack(web_url=f"http://127.0.0.1:{web_port}", bot=bot_services, web=web)
     finally:
         web.stop()
+
+
+# --- `make run` as a newcomer types it ------------------------------------------------------
+
+# Exported by an outer `make test`; `make run` must derive them from the ports given here.
+INHERITED_BY_MAKE = (
+    "RASA_URL",
+    "ACTIONS_URL",
+    "PUBLIC_BASE_URL",
+    "RASA_TOKEN",
+    "ACTIONS_API_TOKEN",
+)
+# The test process's own configuration, which a fresh `make run` does not have.
+TEST_ONLY = ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+
+
+@dataclass
+class Site:
+    """The whole product started by `make run` on the embedded default (SQLite in a scratch
+    var/ directory, the in-memory channel layer): web, bot, actions and the mail gateway."""
+
+    url: str
+    mail_port: int
+    outbox: Sink  # the outbound SMTP relay of web and mail
+    var_dir: Path
+    service: Service  # `make run`; its log is what it printed
+
+    def printed(self) -> str:
+        return self.service.log_path.read_text(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    outbox = Sink(free_port())
+    outbox.controller.start()
+    ports = {name: free_port() for name in ("WEB", "RASA", "ACTIONS", "MAIL_GATEWAY")}
+    env = {k: v for k, v in os.environ.items() if k not in INHERITED_BY_MAKE + TEST_ONLY}
+    env.update({f"{name}_PORT": str(port) for name, port in ports.items()})
+    var_dir = tmp_path_factory.mktemp("make-run-var")
+    env.update(SPORTELLO_VAR_DIR=str(var_dir), EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(outbox.port))
+    (LOG_DIR / "make-run.log").unlink(missing_ok=True)
+    service = Service("make-run", env, command="exec make run", inherit=False).start()
+    url = f"http://127.0.0.1:{ports['WEB']}"
+    try:
+        # Green /healthz: database, channel layer, Rasa with its model, and the actions.
+        service.wait_for_http(f"{url}/healthz", timeout_seconds=420)
+        service.wait_for_port(ports["MAIL_GATEWAY"], timeout_seconds=60)
+        yield Site(
+            url=url,
+            mail_port=ports["MAIL_GATEWAY"],
+            outbox=outbox,
+            var_dir=var_dir,
+            service=service,
+        )
+    finally:
+        service.stop(grace_seconds=30)  # honcho stops every process it started
+        outbox.controller.stop()

@@ -7,46 +7,23 @@ Everything between the two sides goes through the real pages and sockets of one 
 from __future__ import annotations
 
 import email
-import os
 import re
-import shutil
 import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import expect
 
 from crm.models import Conversation, Customer
 from shop.demo import DEMO_PASSWORD, load_demo
 from shop.models import Order, PrepaidCard, Product
-from tests.e2e.conftest import screenshot
-from tests.processes import ROOT
+from tests.e2e.conftest import docs_screenshot, new_page, widget_messages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DOCS_IMG = ROOT / "docs" / "img"
 MARIO_CARD = "4000-1234-5678-9010"
-
-
-def docs_screenshot(page: Page, name: str) -> None:
-    """Into var/screenshots/; also into docs/img/ with SPORTELLO_DOCS_SCREENSHOTS=1 (so an
-    ordinary test run leaves the committed pictures alone)."""
-    path = screenshot(page, name)
-    if os.environ.get("SPORTELLO_DOCS_SCREENSHOTS") == "1":
-        shutil.copyfile(path, DOCS_IMG / path.name)
-
-
-def new_page(browser: Browser, *, width: int, height: int) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="it-IT")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return context, page
-
-
-def widget_messages(page: Page, sender: str):
-    return page.locator(f'#sportello-widget [data-testid="message"][data-sender="{sender}"]')
 
 
 def mail_mentioning(text: str, *, since: float) -> email.message.Message:

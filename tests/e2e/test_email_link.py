@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, expect
 
 from shop.demo import DEMO_PASSWORD
 from tests.e2e.conftest import screenshot
-from tests.integration.test_email import body_of, gateway, mario_mail, send, sink  # noqa: F401
+from tests.integration.test_email import gateway, sink  # noqa: F401
+from tests.mailbox import body_of, mario_mail, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,58 +3,33 @@ and a test SMTP sink (aiosmtpd) that catches what we send."""
 
 from __future__ import annotations
 
-import email
 import re
 import smtplib
 import time
 from collections.abc import Iterator
-from email.message import EmailMessage as StdEmail
-from email.utils import make_msgid
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 
 from crm.models import Ticket
 from mail_channel.models import EmailMessage
+from tests.mailbox import SUPPORT, Sink, body_of, mario_mail, send
 from tests.processes import Service, database_url_of, free_port
 from tests.stack import RASA_TOKEN
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SUPPORT = "info@sportello.example"
 MAX_BYTES = 200_000
 AUTOREPLY_LIMIT = 3
-
-
-class Sink:
-    """Collects every message our outbound SMTP sends."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(
-            email.message_from_bytes(envelope.original_content or envelope.content)
-        )
-        return "250 OK"
-
-    def wait_for(self, count: int, timeout: float = 15) -> list[email.message.Message]:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
 
 
 @pytest.fixture
 def sink() -> Iterator[Sink]:
     handler = Sink(free_port())
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
+    handler.controller.start()
     yield handler
-    controller.stop()
+    handler.controller.stop()
 
 
 @pytest.fixture
@@ -79,31 +54,6 @@ def gateway(stack, sink, demo) -> Iterator[int]:
         yield port
     finally:
         service.stop()
-
-
-def send(port: int, message: StdEmail, *, to: str = SUPPORT) -> float:
-    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
-        smtp.send_message(
-            message, from_addr=str(message["From"]).split("<")[-1].rstrip(">"), to_addrs=[to]
-        )
-    return time.monotonic()
-
-
-def mario_mail(text: str, subject: str = "richiesta di informazioni", **headers) -> StdEmail:
-    message = StdEmail()
-    message["From"] = "Mario Rossi <mario.rossi@example.it>"
-    message["To"] = SUPPORT
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="example.it")
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(text)
-    return message
-
-
-def body_of(message: email.message.Message) -> str:
-    part = message.get_payload(decode=True)
-    return part.decode(message.get_content_charset() or "utf-8")
 
 
 def processed(count: int, timeout: float = 15) -> list[EmailMessage]:

@@ -269,6 +269,7 @@
           c.customer && c.customer.verified ? h("span", { class: "badge ok" }, "verified") : null,
           c.reason ? h("span", { class: `reason reason-${c.reason}` }, c.reason) : null,
           c.ticket ? h("span", { class: "badge" }, `#${c.ticket}`) : null,
+          h("span", { class: "badge", "data-testid": "channel", "data-channel": c.channel }, c.channel_label),
           h("span", { class: "badge" }, c.team_name || "no team"),
           lane === "queued"
             ? h("span", { class: "wait", "data-since": c.queued_at || "" }, waited(c.queued_at))
