@@ -15,13 +15,12 @@ from django.db import connection
 from playwright.sync_api import Browser, Page, expect
 
 from kb.models import Tree, TreeVersion
-from tests.e2e.conftest import screenshot
-from tests.processes import ROOT, Service, database_url_of, free_port
+from tests.e2e.conftest import docs_screenshot, screenshot
+from tests.processes import Service, database_url_of, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "kb-editor-test-1234"
-DOCS_SCREENSHOT = ROOT / "docs" / "img" / "kb-editor.png"
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +104,7 @@ def test_author_fixes_a_linter_error_submits_and_a_reviewer_publishes(
     expect(findings(page).filter(has_text="empty_answer")).to_have_count(1)
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "kb-editor-linter")
-    DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_SCREENSHOT))
+    docs_screenshot(page, "kb-editor")
 
     # Fixing it: the panel empties as the draft autosaves, and submitting is allowed.
     page.get_by_test_id("text-it-online").fill("Scegli **confezione regalo** nel carrello: 2 €.")
