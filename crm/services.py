@@ -198,6 +198,29 @@ def conversation_transition(
     return Conversation.objects.get(pk=conversation_id)
 
 
+def routing_team_slugs() -> set[str]:
+    """Every team slug the settings route chats and e-mails to."""
+    return {
+        settings.DEFAULT_CHAT_TEAM_SLUG,
+        settings.MAIL_FALLBACK_TEAM,
+        *settings.HANDOFF_TEAM_BY_REASON.values(),
+        *settings.MAIL_DEFAULT_ROUTES.values(),
+    }
+
+
+def routing_teams_ensure() -> list[Team]:
+    """Create the teams routing needs that do not exist yet (named after their slug; an
+    existing team is left as it is). Returns the ones created."""
+    created = []
+    for slug in sorted(routing_team_slugs()):
+        team, was_created = Team.objects.get_or_create(
+            slug=slug, defaults={"name": slug.replace("-", " ").title()}
+        )
+        if was_created:
+            created.append(team)
+    return created
+
+
 def handoff_team(*, reason: str) -> Team | None:
     """Where a conversation without a team goes when it is handed to the humans.
 
