@@ -333,29 +333,15 @@ def email_send(
         headers["References"] = " ".join(thread)
     if auto_reply:
         headers["Auto-Submitted"] = "auto-replied"  # RFC 3834
-    outgoing = OutgoingEmail(
+    stored = _record_and_deliver(
+        to=ticket.customer.email,
         subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[ticket.customer.email],
+        text=text,
         headers=headers,
-    )
-    stored = EmailMessage.objects.create(
-        direction=EmailMessage.Direction.OUTBOUND,
-        message_id=message_id,
-        in_reply_to=headers.get("In-Reply-To", ""),
-        references=headers.get("References", ""),
-        mail_from=settings.DEFAULT_FROM_EMAIL,
-        counterpart=ticket.customer.email.lower(),
-        rcpt_to=[ticket.customer.email],
-        subject=subject[:255],
-        body_text=text,
-        raw=outgoing.message().as_bytes(),
         customer=ticket.customer,
         ticket=ticket,
         conversation=conversation,
         auto_reply=auto_reply,
-        outcome=EmailMessage.Outcome.SENT,
     )
     if conversation is not None and append_message:
         crm_services.message_append(
@@ -365,6 +351,71 @@ def email_send(
             text=text,
             payload={"email_id": stored.pk, "subject": subject, "channel": "email"},
         )
+    return stored
+
+
+def email_notify(
+    *,
+    customer: Customer,
+    to: str,
+    subject: str,
+    text: str,
+    ticket: Ticket | None = None,
+    conversation: Conversation | None = None,
+) -> EmailMessage:
+    """A notification to a customer outside any e-mail thread (e.g. an order confirmation):
+    sent and recorded like every outbound mail, so it is in the customer's timeline."""
+    domain = settings.DEFAULT_FROM_EMAIL.split("@")[-1] or "sportello.example"
+    headers = {"Message-ID": make_msgid(idstring="notice", domain=domain)}
+    if ticket is not None:
+        headers["X-Sportello-Request"] = ticket.number
+    return _record_and_deliver(
+        to=to,
+        subject=subject,
+        text=text,
+        headers=headers,
+        customer=customer,
+        ticket=ticket,
+        conversation=conversation,
+        auto_reply=True,
+    )
+
+
+def _record_and_deliver(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    headers: dict[str, str],
+    customer: Customer,
+    ticket: Ticket | None,
+    conversation: Conversation | None,
+    auto_reply: bool,
+) -> EmailMessage:
+    outgoing = OutgoingEmail(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+    )
+    stored = EmailMessage.objects.create(
+        direction=EmailMessage.Direction.OUTBOUND,
+        message_id=headers["Message-ID"],
+        in_reply_to=headers.get("In-Reply-To", ""),
+        references=headers.get("References", ""),
+        mail_from=settings.DEFAULT_FROM_EMAIL,
+        counterpart=to.lower(),
+        rcpt_to=[to],
+        subject=subject[:255],
+        body_text=text,
+        raw=outgoing.message().as_bytes(),
+        customer=customer,
+        ticket=ticket,
+        conversation=conversation,
+        auto_reply=auto_reply,
+        outcome=EmailMessage.Outcome.SENT,
+    )
     # Sent once the records are committed: a rollback never leaves a sent, unrecorded mail.
     transaction.on_commit(lambda: _deliver(outgoing, stored.pk))
     return stored

@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -258,7 +256,9 @@ def order_confirmation_send(*, order_id: int) -> None:
     from shop.selectors import order_status_url
 
     order = (
-        Order.objects.select_related("customer").prefetch_related("lines__product").get(pk=order_id)
+        Order.objects.select_related("customer", "ticket", "conversation__ticket")
+        .prefetch_related("lines__product")
+        .get(pk=order_id)
     )
     recipient = order.contact_email or order.customer.email
     if not recipient:
@@ -285,9 +285,14 @@ def order_confirmation_send(*, order_id: int) -> None:
         delivery=order.estimated_delivery.strftime(date_format),
         url=order_status_url(order),
     )
-    send_mail(
+    from mail_channel.services import email_notify  # the e-mail channel records every mail
+
+    conversation = order.conversation
+    email_notify(
+        customer=order.customer,
+        to=recipient,
         subject=texts["subject"].format(number=order.number),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[recipient],
+        text=body,
+        ticket=order.ticket or (conversation.ticket if conversation is not None else None),
+        conversation=conversation,
     )

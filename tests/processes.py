@@ -16,7 +16,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-LOG_DIR = ROOT / "var" / "test-logs"
+# Parallel test runs each set their own SPORTELLO_VAR_DIR; their logs follow it.
+VAR_DIR = Path(os.environ.get("SPORTELLO_VAR_DIR") or ROOT / "var")
+LOG_DIR = VAR_DIR / "test-logs"
 
 
 def free_port() -> int:

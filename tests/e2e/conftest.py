@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from shop.demo import DEMO_PASSWORD
-from tests.processes import ROOT
+from tests.processes import ROOT, VAR_DIR
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = ROOT / "var" / "screenshots"
+SCREENSHOTS = VAR_DIR / "screenshots"
 DOCS_IMG = ROOT / "docs" / "img"
 CHROMIUM_ARGS = [
     "--no-sandbox",

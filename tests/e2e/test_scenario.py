@@ -198,6 +198,12 @@ def test_the_reference_scenario_end_to_end(site: Site, browser: Browser, demo) -
         status_link = re.search(rf"{re.escape(site.url)}/orders/\S+/", confirmation_text)
         assert status_link, confirmation_text
         mail_screenshot(browser, confirmation_mail, "scenario-7-confirmation-email")
+        console.reload()  # the confirmation is in Mario's history too
+        expect(
+            console.locator(
+                '[data-testid="timeline-item"][data-kind="email"][data-direction="out"]'
+            ).filter(has_text=f"Conferma dell'ordine {order_number}")
+        ).to_have_count(1)
 
         # 8. Later: the order status page, and a reply to the first e-mail asking about it.
         status_page = customer_context.new_page()

@@ -12,6 +12,8 @@ from django.core import mail
 from django.db import connection
 
 from crm.models import Customer
+from crm.selectors import customer_timeline
+from mail_channel.models import EmailMessage
 from shop import selectors, services
 from shop.forms import OrderForm, order_form_schema
 from shop.models import Order, PrepaidCard, Product
@@ -67,6 +69,15 @@ def test_an_order_takes_stock_debits_the_card_and_mails_a_confirmation(mario):
     assert "Consegna prevista" in message.body
     link = re.search(r"http://shop\.test/orders/(\S+)/", message.body)
     assert link and selectors.order_by_status_token(link.group(1)) == order
+    # Recorded like every outbound mail: the operator sees it in Mario's timeline.
+    [sent] = EmailMessage.objects.filter(customer=mario, direction="out")
+    assert (sent.subject, sent.outcome, sent.message_id) == (
+        message.subject,
+        "sent",
+        message.extra_headers["Message-ID"],
+    )
+    emails = customer_timeline(customer_id=mario.pk, kinds=["email"])
+    assert [item.title for item in emails] == [message.subject]
 
 
 @pytest.mark.parametrize(
