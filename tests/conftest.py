@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,32 @@ KIND_ORDER = {"unit": 0, "integration": 1, "e2e": 2}
 def _kind(item: pytest.Item) -> str:
     relative = Path(item.fspath).resolve().relative_to(TESTS_DIR)
     return relative.parts[0] if len(relative.parts) > 1 else "unit"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _retry_flush_on_deadlock()
+
+
+def _retry_flush_on_deadlock() -> None:
+    """A transactional test's teardown empties the tables (TRUNCATE on PostgreSQL) while the
+    stack's daphne may still be finishing the test's last message (a browser socket closes
+    after the flush starts). PostgreSQL then breaks the deadlock by failing the TRUNCATE;
+    trying again a moment later succeeds. Only deadlocks are retried."""
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self) -> None:
+        for attempt in range(5):
+            try:
+                return original(self)
+            except Exception as exc:
+                causes = f"{exc} {exc.__cause__} {exc.__context__}"
+                if "deadlock detected" not in causes or attempt == 4:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+
+    TransactionTestCase._fixture_teardown = teardown
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
