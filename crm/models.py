@@ -167,6 +167,9 @@ class Conversation(models.Model):
     outcome = models.CharField(max_length=200, blank=True)
     csat_score = models.PositiveSmallIntegerField(null=True, blank=True)
     csat_comment = models.TextField(blank=True)
+    # Opened from an e-mail link and the bot has not picked the request up yet: the first
+    # customer socket to connect claims it (webchat.services.entry_opening_claim).
+    entry_pending = models.BooleanField(default=False)
     # The last sequence number handed out; messages take last_seq + 1 under a row lock.
     last_seq = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

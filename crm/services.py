@@ -140,6 +140,7 @@ def conversation_start(
     ticket: Ticket | None = None,
     team: Team | None = None,
     language: str = "it",
+    entry_pending: bool = False,
 ) -> Conversation:
     conversation = Conversation(
         channel=channel,
@@ -148,6 +149,7 @@ def conversation_start(
         team=team or (ticket.team if ticket else None),
         language=language,
         state=State.BOT,
+        entry_pending=entry_pending,
     )
     conversation.full_clean()
     conversation.save()

@@ -118,6 +118,13 @@ class CustomerConsumer(AsyncWebsocketConsumer):
                 "position": self.position,
             }
         )
+        # Opened from an e-mail link: the bot picks the request up now and its first
+        # question reaches this socket live, without the customer saying anything.
+        opening = await database_sync_to_async(services.entry_opening_claim)(
+            conversation_id=self.conversation_id
+        )
+        if opening is not None:
+            bridge.relay_in_background(conversation_id=self.conversation_id, text=opening)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "group", None):

@@ -102,7 +102,6 @@ def entry_token_read(token: str) -> Ticket:
 class Session:
     token: str
     conversation: Conversation
-    opened_from_entry: bool = False  # a new conversation started from an e-mail link
 
 
 def session_open(
@@ -130,12 +129,11 @@ def session_open(
             conversation.customer = customer
     else:
         conversation = crm_services.conversation_start(
-            channel=Channel.WEB, customer=customer, ticket=ticket, language=language
-        )
-        return Session(
-            token=visitor_token_make(conversation_id=conversation.pk),
-            conversation=conversation,
-            opened_from_entry=ticket is not None,
+            channel=Channel.WEB,
+            customer=customer,
+            ticket=ticket,
+            language=language,
+            entry_pending=ticket is not None,  # the bot picks the e-mail up on connect
         )
     return Session(
         token=visitor_token_make(conversation_id=conversation.pk), conversation=conversation
@@ -149,6 +147,18 @@ ENTRY_OPENINGS = {
     "browse_products": "/browse_products",
     "order_status": "/order_status",
 }
+
+
+def entry_opening_claim(*, conversation_id: int) -> str | None:
+    """What to tell the bot so it picks up the e-mail's request, for the first caller only
+    (several sockets may connect at once: one conditional UPDATE decides)."""
+    claimed = Conversation.objects.filter(pk=conversation_id, entry_pending=True).update(
+        entry_pending=False
+    )
+    if not claimed:
+        return None
+    conversation = Conversation.objects.select_related("ticket").get(pk=conversation_id)
+    return entry_opening_text(conversation=conversation)
 
 
 def entry_opening_text(*, conversation: Conversation) -> str:

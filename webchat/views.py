@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from crm.models import Customer
-from webchat import bridge, services
+from webchat import services
 
 MAX_SESSION_BODY_BYTES = 4096
 DEMO_CUSTOMER_EMAIL = "mario.rossi@example.it"
@@ -75,14 +74,6 @@ def session(request: HttpRequest) -> HttpResponse:
     except services.InvalidToken as exc:
         return _error(403, "bad_entry", str(exc))
     conversation = opened.conversation
-    if opened.opened_from_entry:
-        # The bot picks up the e-mail's request now; the widget gets its first question
-        # when it connects (replay), without the customer having to say anything.
-        async_to_sync(bridge.relay)(
-            conversation_id=conversation.pk,
-            text=services.entry_opening_text(conversation=conversation),
-        )
-        conversation.refresh_from_db()
     return JsonResponse(
         {
             "token": opened.token,

@@ -266,3 +266,37 @@ async def test_csat_is_recorded_once_the_conversation_is_closed():
     conversation = await sync_to_async(Conversation.objects.get)(pk=opened.conversation.pk)
     assert (conversation.csat_score, conversation.csat_comment) == (4, "Gentili")
     await client.close()
+
+
+@sync_to_async
+def session_from_an_email_link() -> services.Session:
+    from crm.models import Customer
+
+    mario = Customer.objects.create(first_name="Mario", last_name="Rossi", email="m@example.it")
+    ticket = crm_services.ticket_create(customer=mario, subject="pullover", channel="email")
+    return services.session_open(entry=services.entry_token_make(ticket=ticket))
+
+
+async def test_an_email_link_chat_is_handed_to_the_bot_once_when_the_first_socket_connects():
+    opened = await session_from_an_email_link()
+    conversation_id = opened.conversation.pk
+    assert (await sync_to_async(Conversation.objects.get)(pk=conversation_id)).entry_pending
+    first, second = Client(opened.token), Client(opened.token)
+    await first.connect()
+    await second.connect()  # a second tab, or a reconnect before the bot answered
+    await first.send({"type": "resume", "last_seq": 0})
+    # The bot is down in unit tests: its one attempt ends as "bot unavailable" and a queue.
+    frames = await first.receive_until(lambda f: f["type"] == "state", timeout=5)
+    told = [
+        f["payload"]["event"] for f in frames if f["type"] == "message" and f["kind"] == "event"
+    ]
+    assert told == ["bot_unavailable", "handoff"]
+    conversation = await sync_to_async(Conversation.objects.get)(pk=conversation_id)
+    assert (conversation.entry_pending, conversation.state) == (False, State.QUEUED)
+    stored = await sync_to_async(list)(
+        Message.objects.filter(conversation_id=conversation_id).values_list("payload", flat=True)
+    )
+    # One attempt, not one per socket.
+    assert [p.get("event") for p in stored].count("bot_unavailable") == 1
+    await first.close()
+    await second.close()

@@ -162,3 +162,17 @@ def test_a_resent_message_is_not_sent_to_the_bot_twice(conversation):
         conversation_id=conversation.pk, text="x", client_msg_id="a"
     )
     assert not again.created and not again.forward_to_bot
+
+
+def test_an_entry_links_opening_is_claimed_once(customer):
+    ticket = crm_services.ticket_create(customer=customer, subject="pullover", channel="email")
+    ticket.context = {"intent": "ask_offers", "topic": "offers"}
+    ticket.save()
+    opened = services.session_open(entry=services.entry_token_make(ticket=ticket))
+    conversation_id = opened.conversation.pk
+    first = services.entry_opening_claim(conversation_id=conversation_id)
+    assert first == services.ENTRY_OPENINGS["ask_offers"]
+    assert services.entry_opening_claim(conversation_id=conversation_id) is None
+    # A plain chat has nothing to pick up.
+    plain = services.session_open(language="it").conversation.pk
+    assert services.entry_opening_claim(conversation_id=plain) is None
