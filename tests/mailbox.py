@@ -41,13 +41,18 @@ class Sink:
         return self.messages
 
     def wait_for_one(
-        self, matches: Callable[[Message], bool], *, timeout: float = 30, what: str = "an e-mail"
+        self,
+        matches: Callable[[Message], bool],
+        *,
+        after: int = 0,
+        timeout: float = 30,
+        what: str = "an e-mail",
     ) -> Message:
-        """The first message, among those caught so far or arriving within `timeout`, that
-        `matches`."""
+        """The first message caught after the first `after` ones (so far or arriving within
+        `timeout`) that `matches`."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for message in list(self.messages):
+            for message in self.messages[after:]:
                 if matches(message):
                     return message
             time.sleep(0.1)

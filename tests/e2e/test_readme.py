@@ -15,6 +15,7 @@ import httpx
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import console_login, docs_screenshot, new_page, widget_messages
+from tests.mailbox import body_of
 from tests.processes import ROOT
 from tests.stack import Site
 
@@ -87,6 +88,20 @@ def test_every_demo_login_works(site: Site) -> None:
             landing = LANDING.get(name, "/admin/")
             page = client.get(landing)
             assert page.status_code == 200, (name, landing, page.status_code)
+
+
+def test_the_readme_mail_to_the_gateway_gets_the_automatic_answer(site: Site) -> None:
+    """The README's snippet that plays the scenario's e-mail, against this site's gateway."""
+    snippet = re.search(r"python3 - <<'MAIL'\n(.*?)\nMAIL\n", README.read_text(), re.S)
+    assert snippet, "the README shows how to send Mario's e-mail"
+    script = snippet.group(1).replace('"127.0.0.1", 2525', f'"127.0.0.1", {site.mail_port}')
+    assert script != snippet.group(1), "the snippet sends to the gateway's default port"
+    already = len(site.outbox.messages)
+    subprocess.run(["python3", "-"], input=script, text=True, check=True, timeout=30)
+    answer = site.outbox.wait_for_one(
+        lambda m: "mario.rossi@example.it" in str(m["To"]), after=already, timeout=15
+    )
+    assert re.search(r"http://\S+sportello_entry=\S+", body_of(answer))
 
 
 def test_a_newcomer_chats_with_the_bot_and_laura_takes_over(site: Site, browser: Browser) -> None:
