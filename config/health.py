@@ -1,7 +1,12 @@
-"""GET /healthz: is every dependency the web needs reachable?
+"""Health checks.
 
-200 when all are; 503 with the failing ones named otherwise. Load balancers and
-`make run`'s smoke test poll it.
+GET /healthz: is every process the product needs reachable (database, channel layer, the bot
+with its model, the action server)? 200 when all are; 503 with the failing ones named
+otherwise. Monitoring and `make run`'s smoke test poll it.
+
+GET /healthz/web: can this web process serve (database and channel layer)? A load balancer
+polls this one: with the bot down the web still serves (customers are queued for a person),
+so a bot outage must not take every web replica out of rotation.
 """
 
 from __future__ import annotations
@@ -67,10 +72,22 @@ CHECKS: dict[str, Callable[[], str]] = {
 }
 
 
+WEB_CHECKS = ("database", "channel_layer")
+
+
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    return _report(CHECKS)
+
+
+@require_GET
+def healthz_web(request: HttpRequest) -> JsonResponse:
+    return _report({name: CHECKS[name] for name in WEB_CHECKS})
+
+
+def _report(checks: dict[str, Callable[[], str]]) -> JsonResponse:
     results: dict[str, dict] = {}
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         started = time.perf_counter()
         try:
             detail = check()

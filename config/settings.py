@@ -179,7 +179,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT")
     # Plain HTTP inside the private network: the healthcheck, and the action server calling
     # the internal API (service token) at WEB_INTERNAL_URL.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^internal/"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/web)?$", r"^internal/"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -10,6 +10,7 @@ admin.site.site_title = "Sportello admin"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/web", health.healthz_web, name="healthz-web"),
     path("admin/", admin.site.urls),
     path("internal/api/v1/", include("internal_api.urls")),
     path("console/", include("agent_console.urls")),

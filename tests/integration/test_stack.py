@@ -37,12 +37,16 @@ def test_healthz_names_the_bot_when_rasa_is_unreachable(stack, bot_services):
     try:
         web.wait_for_port(web_port, timeout_seconds=60)
         response = httpx.get(f"http://127.0.0.1:{web_port}/healthz", timeout=15)
+        web_only = httpx.get(f"http://127.0.0.1:{web_port}/healthz/web", timeout=15)
     finally:
         web.stop()
     body = response.json()
     assert response.status_code == 503
     assert body["checks"]["bot"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
+    # The load balancer's probe: this web process still serves (customers get a person).
+    assert web_only.status_code == 200
+    assert set(web_only.json()["checks"]) == {"database", "channel_layer"}
 
 
 def rasa_says(rasa_url: str, text: str, language: str | None, **extra: str) -> list[str]:

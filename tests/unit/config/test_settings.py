@@ -82,12 +82,14 @@ def test_production_redirects_to_https_except_the_private_network_calls():
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
         "django.setup(); from django.test import Client; c = Client(); "
         "print(c.get('/internal/api/v1/customers/1', HTTP_HOST='web').status_code, "
-        "c.get('/console/', HTTP_HOST='shop.example.com').status_code)"
+        "c.get('/console/', HTTP_HOST='shop.example.com').status_code, "
+        "c.get('/healthz/web', HTTP_HOST='web').status_code)"
     )
     result = manage(
         "shell", "-c", code, environ={**PRODUCTION, "ALLOWED_HOSTS": "shop.example.com,web"}
     )
     assert result.returncode == 0, result.stderr
-    internal, console = result.stdout.split()[-2:]
+    internal, console, probe = result.stdout.split()[-3:]
     assert internal in {"401", "403"}  # reached the API, which wants its service token
     assert console == "301"
+    assert probe != "301"  # the load balancer's probe is answered over plain HTTP
