@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
 
 from actions import vocabulary, webapp_client
 
@@ -20,6 +21,21 @@ def language_from_metadata(metadata: dict[str, Any] | None) -> str:
     """The reply language the web asked for; Italian when absent or unsupported."""
     language = str((metadata or {}).get("language", "")).lower()[:2]
     return language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+# The tokenizer's points of evidence (bot/components/bilingual_tokenizer.py) a message needs
+# to switch the reply language: more than one marker word ("Hello, where is my order?",
+# "vorrei un pullover"), so "blu", "ok", "M" or a lone "thanks" never switch it.
+SWITCH_EVIDENCE = 3
+
+
+def language_switch(latest_message: dict[str, Any], current: str | None) -> str | None:
+    """The language to answer in from now on, when the customer clearly wrote another one."""
+    detected = latest_message.get("language")
+    evidence = latest_message.get("language_evidence") or 0
+    if detected in SUPPORTED_LANGUAGES and detected != current and evidence >= SWITCH_EVIDENCE:
+        return detected
+    return None
 
 
 def context_slots(context: dict[str, Any] | None) -> list[SlotSet]:
@@ -68,3 +84,18 @@ class ActionSessionStart(Action):
                 events.append(SlotSet("audience", profile["audience_default"]))
         events.append(ActionExecuted("action_listen"))
         return events
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Runs after every customer message (Rasa's action_extract_slots calls it): the reply
+    language follows the customer when they clearly write in the other language, whatever
+    the page's language was."""
+
+    def name(self) -> str:
+        return "action_validate_slot_mappings"
+
+    async def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        switched = language_switch(tracker.latest_message, tracker.get_slot("language"))
+        return {"language": switched} if switched else {}

@@ -14,7 +14,9 @@ For every message it
    CountVectorsFeaturizer sees "maglioni"/"Maglione" and "sweaters"/"Sweater" as one word;
 5. stores the language on the message (``message.set("language", ..., add_to_output=True)``),
    so it is part of the parse result: ``/model/parse`` returns ``"language": "it"``, and
-   in a conversation it is ``tracker.latest_message["language"]``.
+   in a conversation it is ``tracker.latest_message["language"]``; beside it
+   ``"language_evidence"``, how many points the winner is ahead (0 for "M" or "ok"), which
+   the bot uses to follow a customer who switches language (actions/session.py).
 
 Language detection is a deliberately small, explainable heuristic: customers' messages
 are short ("blu", "taglia M", "where is my order?"), too short for statistical language
@@ -54,6 +56,8 @@ ENGLISH = "en"
 LANGUAGES = (ITALIAN, ENGLISH)
 DEFAULT_LANGUAGE = ITALIAN
 LANGUAGE_KEY = "language"  # the key in the message / parse result
+# How much more evidence the detected language has than the other (0: a tie, e.g. "M").
+LANGUAGE_EVIDENCE_KEY = "language_evidence"
 
 STOP_WORD_POINTS = 1
 MARKER_POINTS = 2
@@ -232,9 +236,15 @@ class BilingualSpacyTokenizer(Tokenizer, GraphComponent):
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokenizes the attribute's text in the language detected for it."""
         text = message.get(attribute)
-        language = detect_language(text)
+        scores = language_scores(text)
+        language = ENGLISH if scores[ENGLISH] > scores[ITALIAN] else ITALIAN
         if attribute == TEXT:
             message.set(LANGUAGE_KEY, language, add_to_output=True)
+            message.set(
+                LANGUAGE_EVIDENCE_KEY,
+                abs(scores[ENGLISH] - scores[ITALIAN]),
+                add_to_output=True,
+            )
         if not text:
             return []
         doc = self.pipelines[language](text)

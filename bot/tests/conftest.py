@@ -87,3 +87,12 @@ def web_server(tmp_path_factory) -> WebServer:
     yield WebServer(url=url, mario_id=str(mario_id))
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def tokenizer():
+    """The bot's own tokenizer (bot/components), as the trained model runs it."""
+    from components.bilingual_tokenizer import BilingualSpacyTokenizer
+
+    config = BilingualSpacyTokenizer.get_default_config()
+    return BilingualSpacyTokenizer.create(config, None, None, None)

@@ -101,6 +101,21 @@ def test_mario_asks_where_his_order_is_and_gets_his_real_orders(
     customer.close()
 
 
+def test_the_bot_answers_in_the_language_the_customer_writes(stack, demo):
+    """An English-speaking visitor on the Italian page: the bot follows them, and a one-word
+    answer ("L") does not flip it back."""
+    customer = as_mario(stack, "it")
+    replies = bot_turn(customer, "Hello, where is my order?")
+    assert replies[-1]["text"].startswith("Here are your latest orders"), replies
+    replies = bot_turn(customer, "I am looking for a pullover")
+    assert "size" in replies[-1]["text"].lower(), replies
+    replies = bot_turn(customer, "L")
+    assert "colour" in replies[-1]["text"].lower(), replies
+    replies = bot_turn(customer, "vorrei parlare con un operatore")  # and back to Italian
+    assert any(r["text"].startswith("Ti metto in contatto") for r in replies), replies
+    customer.close()
+
+
 @pytest.mark.parametrize(
     ("language", "wish", "ask"),
     [

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionFallback, ActionHandoff
 from actions.offers import ActionOffers
 from actions.order_status import ActionOrderStatus, ValidateOrderStatusForm
-from actions.session import ActionSessionStart
+from actions.session import ActionSessionStart, ValidateSlotMappings
 from actions.shop_assistant import ActionProposeProducts, ValidateShopAssistantForm
 
 
@@ -171,3 +173,33 @@ async def test_a_hand_back_at_a_kb_node_continues_the_walk_there(web_server):
         None,
     )
     assert events[-1] == {"event": "followup", "timestamp": None, "name": "kb_walk_form"}
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [
+        ("Hello, where is my order?", "it", "en"),  # clearly English on an Italian page
+        ("vorrei un pullover di lana", "en", "it"),
+        ("blue", "it", None),  # one word answers a question; it switches nothing
+        ("thanks", "it", None),
+        ("M", "en", None),
+        ("where is my order?", "en", None),  # already English
+    ],
+)
+async def test_the_reply_language_follows_a_customer_who_clearly_writes_another(
+    tokenizer, text, current, expected
+):
+    [message] = tokenizer.process([Message(data={"text": text})])
+    parsed = message.as_dict(only_output_properties=True)  # what Rasa's tracker holds
+    latest = Tracker(
+        sender_id="conversation-1",
+        slots={"language": current},
+        latest_message={**parsed, "intent": {"name": "", "confidence": 1.0}},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name=None,
+    )
+    slots = await ValidateSlotMappings().extract_language(CollectingDispatcher(), latest, {})
+    assert slots == ({"language": expected} if expected else {})

@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from components.bilingual_tokenizer import (
-    BilingualSpacyTokenizer,
-    detect_language,
-    language_scores,
-)
+from components.bilingual_tokenizer import detect_language, language_scores
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-
-
-@pytest.fixture(scope="module")
-def tokenizer() -> BilingualSpacyTokenizer:
-    config = BilingualSpacyTokenizer.get_default_config()
-    return BilingualSpacyTokenizer.create(config, None, None, None)
 
 
 @pytest.mark.parametrize(
@@ -136,7 +126,10 @@ def test_language_is_part_of_the_parse_output(tokenizer):
     [message] = tokenizer.process([Message(data={"text": "where is my order?"})])
     output = message.as_dict(only_output_properties=True)
     assert output["language"] == "en"
+    assert output["language_evidence"] == 5  # where, is, my: stop words; order: a marker
     assert "text_tokens" in message.data
+    [tie] = tokenizer.process([Message(data={"text": "M"})])
+    assert (tie.get("language"), tie.get("language_evidence")) == ("it", 0)
 
 
 def test_training_examples_are_tokenized(tokenizer):
