@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from crm.models import Conversation, Customer
 from shop.demo import DEMO_PASSWORD, load_demo
 from shop.models import Order, PrepaidCard, Product
-from tests.e2e.conftest import docs_screenshot, new_page, widget_messages
+from tests.e2e.conftest import console_login, docs_screenshot, new_page, widget_messages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -251,3 +251,45 @@ def test_a_second_operator_learns_who_took_the_chat(stack, browser):
     finally:
         for context in contexts:
             context.close()
+
+
+def test_closing_a_chat_asks_the_customer_to_rate_it(stack, browser):
+    """Laura closes with an outcome; Mario's widget asks for a rating, which is stored."""
+    load_demo()
+    operator_context, console = new_page(browser, width=1440, height=900)
+    customer_context, shop = new_page(browser, width=1280, height=800)
+    try:
+        console_login(console, stack.web_url, "laura")
+        shop.goto(f"{stack.web_url}/demo/?as=mario")
+        if not shop.get_by_test_id("panel").is_visible():
+            shop.get_by_test_id("launcher").click()
+        shop.get_by_test_id("live-interaction").click()
+        expect(shop.get_by_test_id("queue-status")).to_be_visible()
+        conversation_id = shop.evaluate("window.SportelloWidget.state().conversation")
+        console.locator(
+            f'[data-testid="queue-item"][data-conversation="{conversation_id}"]'
+        ).get_by_test_id("take-over").click()
+        expect(console.get_by_test_id("conversation-state")).to_have_text("human")
+
+        console.get_by_text("Close", exact=True).click()  # the action's <summary>
+        console.get_by_test_id("close-outcome").fill("informazioni date")
+        console.get_by_test_id("close").click()
+        expect(console.get_by_test_id("conversation-state")).to_have_text("closed")
+
+        rating = shop.get_by_test_id("csat-form")
+        expect(rating).to_be_visible()
+        expect(shop.get_by_test_id("csat-send")).to_be_disabled()  # a score first
+        rating.locator('[data-testid="csat-score"][data-score="5"]').click()
+        shop.get_by_test_id("csat-comment").fill("Laura è stata gentilissima")
+        shop.get_by_test_id("csat-send").click()
+        expect(shop.get_by_test_id("csat-thanks")).to_be_visible()
+
+        conversation = Conversation.objects.get(pk=conversation_id)
+        assert (conversation.state, conversation.outcome) == ("closed", "informazioni date")
+        assert (conversation.csat_score, conversation.csat_comment) == (
+            5,
+            "Laura è stata gentilissima",
+        )
+    finally:
+        operator_context.close()
+        customer_context.close()
