@@ -22,6 +22,11 @@ VARIABLES: dict[str, Variable] = {
     for v in [
         Variable("DEBUG", "1", "1 in development (embedded default), 0 in production."),
         Variable("SECRET_KEY", "", "Django secret; required when DEBUG=0."),
+        Variable(
+            "SECRET_KEY_FALLBACKS",
+            "",
+            "Comma-separated previous secrets, still accepted after a rotation.",
+        ),
         Variable("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "Comma-separated host names."),
         Variable("DATABASE_URL", "", "Empty: SQLite under var/. postgres://user@host:5432/db"),
         Variable("REDIS_URL", "", "Empty: in-memory channel layer. redis://host:6379/0"),
@@ -41,6 +46,10 @@ VARIABLES: dict[str, Variable] = {
         Variable("RASA_TIMEOUT_SECONDS", "5", "After this the customer is told and queued."),
         Variable("EMAIL_HOST", "", "Outbound SMTP host; empty: mail is written to var/mail/."),
         Variable("EMAIL_PORT", "25", "Outbound SMTP port."),
+        Variable("EMAIL_HOST_USER", "", "Outbound SMTP user (empty: no authentication)."),
+        Variable("EMAIL_HOST_PASSWORD", "", "Outbound SMTP password."),
+        Variable("EMAIL_USE_TLS", "0", "1: STARTTLS to the relay (usually port 587)."),
+        Variable("EMAIL_USE_SSL", "0", "1: implicit TLS to the relay (usually port 465)."),
         Variable("MAIL_GATEWAY_HOST", "127.0.0.1", "Interface of the inbound SMTP gateway."),
         Variable("MAIL_GATEWAY_PORT", "2525", "Port of the inbound SMTP gateway."),
         Variable("SUPPORT_ADDRESSES", "info@sportello.example", "Addresses the gateway accepts."),

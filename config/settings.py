@@ -17,6 +17,9 @@ VAR_DIR = Path(env.get("SPORTELLO_VAR_DIR") or BASE_DIR / "var")
 
 DEBUG = env.get_bool("DEBUG")
 SECRET_KEY = env.get("SECRET_KEY")
+# After a rotation the old key stays here for a while: sessions, order status links in
+# e-mails already sent and e-mail chat links keep working.
+SECRET_KEY_FALLBACKS = env.get_list("SECRET_KEY_FALLBACKS")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0")
@@ -126,6 +129,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 # --- e-mail -----------------------------------------------------------------
 EMAIL_HOST = env.get("EMAIL_HOST")
 EMAIL_PORT = int(env.get("EMAIL_PORT"))
+EMAIL_HOST_USER = env.get("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: pick one")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 else:

@@ -93,3 +93,29 @@ def test_production_redirects_to_https_except_the_private_network_calls():
     assert internal in {"401", "403"}  # reached the API, which wants its service token
     assert console == "301"
     assert probe != "301"  # the load balancer's probe is answered over plain HTTP
+
+
+def test_outbound_smtp_authentication_and_tls_come_from_the_environment():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+        "django.setup(); from django.conf import settings as s; "
+        "print(s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, "
+        "s.SECRET_KEY_FALLBACKS)"
+    )
+    environ = {
+        **PRODUCTION,
+        "EMAIL_HOST": "smtp.example.com",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "sportello",
+        "EMAIL_HOST_PASSWORD": "relay-password",
+        "EMAIL_USE_TLS": "1",
+        "SECRET_KEY_FALLBACKS": "old-key-1, old-key-2",
+    }
+    result = manage("shell", "-c", code, environ=environ)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "sportello relay-password True False ['old-key-1', 'old-key-2']"
+    )
+    both = manage("check", environ={**environ, "EMAIL_USE_SSL": "1"})
+    assert both.returncode != 0
+    assert "EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other" in both.stderr

@@ -159,6 +159,17 @@ def test_a_token_of_another_salt_does_not_open_an_order(client, demo):
     assert client.get(f"/orders/{token}/").status_code == 404
 
 
+def test_order_links_in_mails_already_sent_survive_a_secret_key_rotation(client, demo, settings):
+    order = Order.objects.get(number="A-10063")
+    settings.SECRET_KEY = "the-old-secret-key-" + "x" * 40
+    link = selectors.order_status_url(order)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    settings.SECRET_KEY = "the-new-secret-key-" + "y" * 40
+    assert client.get(f"/{path}").status_code == 404  # rotated without a fallback
+    settings.SECRET_KEY_FALLBACKS = ["the-old-secret-key-" + "x" * 40]
+    assert client.get(f"/{path}").status_code == 200
+
+
 # --- the form is the schema ----------------------------------------------------------------------
 
 
