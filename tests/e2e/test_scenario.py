@@ -47,6 +47,11 @@ def test_the_reference_scenario_end_to_end(site: Site, browser: Browser, demo) -
     )
     assert "PUL-M-009" in natural_for_men  # the new cashmere, not yet on the website
     assert not Product.objects.get(sku="PUL-M-009").published
+    published = set(
+        Product.objects.filter(sku__in=natural_for_men, published=True).values_list(
+            "sku", flat=True
+        )
+    )
 
     # 1. Mario e-mails info@ with his question.
     question = mario_mail(QUESTION)
@@ -108,7 +113,7 @@ def test_the_reference_scenario_end_to_end(site: Site, browser: Browser, demo) -
         expect(waiting).to_contain_text("Mario Rossi")
         waiting.get_by_test_id("take-over").click()
         expect(console).to_have_url(re.compile(rf"/console/conversations/{conversation}/$"))
-        expect(console.get_by_test_id("conversation-state")).to_have_text("human")
+        expect(console.get_by_test_id("conversation-state")).to_have_text("con un operatore")
         timeline = console.get_by_test_id("timeline")
         expect(
             timeline.locator(
@@ -122,7 +127,7 @@ def test_the_reference_scenario_end_to_end(site: Site, browser: Browser, demo) -
         ).to_contain_text("partono a giugno")
         expect(
             timeline.locator('[data-testid="timeline-item"][data-kind="chat"]').filter(
-                has_text="web chat"
+                has_text="chat web"
             )
         ).to_contain_text("Che taglia?")
         expect(console.get_by_test_id("customer-orders")).to_contain_text("A-10041")
@@ -159,7 +164,12 @@ def test_the_reference_scenario_end_to_end(site: Site, browser: Browser, demo) -
         assert set(pushed.evaluate_all("cards => cards.map(c => c.dataset.sku)")) == (
             natural_for_men
         )
-        pushed.and_(shop.locator('[data-sku="PUL-M-009"]')).get_by_role("button").first.click()
+        preview = pushed.and_(shop.locator('[data-sku="PUL-M-009"]'))
+        expect(preview.get_by_test_id("preview-badge")).to_contain_text("non ancora sul sito")
+        expect(pushed.get_by_test_id("preview-badge")).to_have_count(
+            len(natural_for_men - published)
+        )
+        preview.get_by_role("button").first.click()
         expect(console.get_by_test_id("product-opened")).to_contain_text("PUL-M-009")
         docs_screenshot(shop, "scenario-6-catalog-in-the-browser")
 

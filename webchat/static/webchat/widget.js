@@ -131,6 +131,8 @@
       failedUnknown: "Non inviato",
       badEntry: "Il link che hai usato non è più valido: continua pure a scrivere qui.",
       offer: "Offerta",
+      preview: "In anteprima: non ancora sul sito",
+      newArrival: "Novità",
       price: "Prezzo",
       fullPrice: "Prezzo pieno",
       offerPrice: "Prezzo in offerta",
@@ -201,6 +203,8 @@
       failedUnknown: "Not sent",
       badEntry: "The link you followed is no longer valid: just keep writing here.",
       offer: "Offer",
+      preview: "Preview: not on the website yet",
+      newArrival: "New in",
       price: "Price",
       fullPrice: "Full price",
       offerPrice: "Offer price",
@@ -552,6 +556,8 @@ button:disabled { cursor: default; }
 .price-was { text-decoration: line-through; color: #7a8683; font-size: 12px; }
 .offer-badge { align-self: flex-start; background: #c62828; color: #fff; font-size: 11px;
   font-weight: 700; border-radius: 4px; padding: 1px 6px; text-transform: uppercase; }
+.new-badge { align-self: flex-start; background: #fff4d6; color: #5c4300; font-size: 11px;
+  font-weight: 700; border-radius: 4px; padding: 1px 6px; }
 .card-details { margin: 0; padding: 0 10px 10px; font-size: 12px; display: grid;
   grid-template-columns: auto 1fr; gap: 2px 8px; }
 .card-details dt { color: #5f6b68; }
@@ -973,6 +979,12 @@ button:disabled { cursor: default; }
       onOffer
         ? h("span", { class: "offer-badge" }, hasValue(product.offer_label) ? String(product.offer_label) : T.offer)
         : null,
+      // An operator may show what is not on the website yet (new arrivals coming soon).
+      product.published === false
+        ? h("span", { class: "new-badge", "data-testid": "preview-badge" }, T.preview)
+        : product.new === true
+          ? h("span", { class: "new-badge", "data-testid": "new-badge" }, T.newArrival)
+          : null,
       h("span", { class: "card-name" }, name),
       hasValue(product.material) ? h("span", { class: "card-material" }, String(product.material)) : null,
       price,
