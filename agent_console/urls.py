@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from agent_console import views
 
@@ -11,4 +12,11 @@ urlpatterns = [
     path("conversations/<int:pk>/timeline/", views.timeline, name="timeline"),
     path("conversations/<int:pk>/phone-notes/", views.phone_note, name="phone_note"),
     path("api/catalog/", views.catalog, name="catalog"),
+    # The console's strings for console.js (gettext, ngettext, interpolate), in the
+    # request's language.
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(domain="djangojs", packages=["agent_console"]),
+        name="jsi18n",
+    ),
 ]

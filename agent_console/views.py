@@ -15,10 +15,12 @@ from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
-from agent_console import canned, permissions, protocol
+from agent_console import canned, labels, permissions, protocol
 from agent_console import services as console_services
 from crm import selectors as crm_selectors
 from crm import services as crm_services
@@ -27,11 +29,19 @@ from shop.models import Audience, Category, Material, Order, Product
 from shop.selectors import STATUS_LABELS
 
 RESUME_POINTS = [
-    ("", "where the bot left off"),
-    ("shop_assistant", "the shop assistant"),
-    ("csat", "the satisfaction question (ends the chat)"),
+    ("", _("where the bot left off")),
+    ("shop_assistant", _("the shop assistant")),
+    ("csat", _("the satisfaction question (ends the chat)")),
 ]
-OUTCOMES = ["answered", "order placed", "complaint recorded", "call back", "no answer needed"]
+# Suggested outcomes: the value is what is stored (the same whatever the operator's language),
+# the label is what the operator reads.
+OUTCOMES = [
+    ("answered", _("answered")),
+    ("order placed", _("order placed")),
+    ("complaint recorded", _("complaint recorded")),
+    ("call back", _("call back")),
+    ("no answer needed", _("no answer needed")),
+]
 
 
 def console_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -123,9 +133,9 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
             "kb_trees": _kb_trees(),
             "outcomes": OUTCOMES,
             "filters": _filter_options(),
-            "phone_directions": PhoneNote.Direction.choices,
+            "phone_directions": labels.choices("phone_direction", PhoneNote.Direction.choices),
             "preferences": _readable_items(customer.preferences if customer else {}),
-            "context_items": _readable_items(conversation.handoff_context or {}),
+            "context_items": _context_items(conversation.handoff_context or {}),
         },
     )
 
@@ -208,6 +218,16 @@ def _readable_items(data: dict[str, Any]) -> list[tuple[str, str]]:
     return [(key.replace("_", " "), readable(v)) for key, v in data.items() if readable(v)]
 
 
+def _context_items(context: dict[str, Any]) -> list[tuple[str, str]]:
+    """The bot's handoff card with its known keys worded for the operator."""
+    known = labels.LABELS["context"]
+    return [
+        (labels.label("context", key) if key in known else key.replace("_", " "), readable(v))
+        for key, v in context.items()
+        if readable(v)
+    ]
+
+
 def _kinds(request: HttpRequest) -> list[str]:
     wanted = [k for k in request.GET.getlist("kind") if k in crm_selectors.TIMELINE_KINDS]
     return wanted or list(crm_selectors.TIMELINE_KINDS)
@@ -220,7 +240,7 @@ def _orders(customer: Customer | None) -> list[dict[str, Any]]:
     return [
         {
             "order": order,
-            "status_label": STATUS_LABELS["it"][order.status],
+            "status_label": STATUS_LABELS.get(get_language(), STATUS_LABELS["it"])[order.status],
             "lines": list(order.lines.all()),
         }
         for order in orders.order_by("-created_at")
@@ -247,10 +267,10 @@ def _filter_options() -> dict[str, Any]:
         colours.update(product_colours)
         sizes.update(product_sizes)
     return {
-        "categories": Category.choices,
-        "audiences": Audience.choices,
+        "categories": labels.choices("category", Category.choices),
+        "audiences": labels.choices("audience", Audience.choices),
         "materials": Material.objects.order_by("fibre_type", "code"),
-        "fibre_types": Material.FibreType.choices,
+        "fibre_types": labels.choices("fibre", Material.FibreType.choices),
         "colours": sorted(colours),
         "sizes": sorted(sizes),
     }

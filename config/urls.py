@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/web", health.healthz_web, name="healthz-web"),
     path("admin/", admin.site.urls),
+    # set_language: the console's language switch (remembered in a cookie).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("internal/api/v1/", include("internal_api.urls")),
     path("console/", include("agent_console.urls")),
     path("", include("shop.urls")),

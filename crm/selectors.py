@@ -196,6 +196,9 @@ TIMELINE_MESSAGES_PER_CHAT = 200
 
 @dataclass(frozen=True)
 class TimelineItem:
+    """One entry of the timeline; `data` carries the codes and values behind the English
+    title and body, so a view can word them in the operator's language."""
+
     kind: str  # one of TIMELINE_KINDS
     at: dt.datetime
     title: str
@@ -229,6 +232,7 @@ def customer_timeline(
                 body=note.text,
                 direction=note.direction,
                 ref=note.ticket.number if note.ticket else "",
+                data={"operator": _user_name(note.operator) if note.operator else ""},
             )
             for note in PhoneNote.objects.filter(customer_id=customer_id).select_related(
                 "operator__operator", "ticket"
@@ -245,6 +249,11 @@ def customer_timeline(
                 body=f"{ticket.get_status_display()} · {ticket.team.name if ticket.team else '—'}",
                 direction=ticket.channel,
                 ref=ticket.number,
+                data={
+                    "subject": ticket.subject,
+                    "status": ticket.status,
+                    "team": ticket.team.name if ticket.team else "",
+                },
             )
             for ticket in Ticket.objects.filter(customer_id=customer_id).select_related("team")
         ]
@@ -264,7 +273,11 @@ def _timeline_emails(customer_id: int) -> list[TimelineItem]:
             body=(email.body_text or "")[:4000],
             direction=email.direction,
             ref=email.ticket.number if email.ticket else "",
-            data={"from": email.mail_from, "to": list(email.rcpt_to or [])},
+            data={
+                "from": email.mail_from,
+                "to": list(email.rcpt_to or []),
+                "subject": email.subject or "",
+            },
         )
         for email in emails.distinct()
     ]
@@ -294,7 +307,12 @@ def _timeline_chats_and_forms(customer_id: int) -> tuple[list[TimelineItem], lis
                 body=conversation.outcome,
                 lines=transcript,
                 ref=str(conversation.pk),
-                data={"state": conversation.state, "messages": conversation.last_seq},
+                data={
+                    "state": conversation.state,
+                    "messages": conversation.last_seq,
+                    "channel": conversation.channel,
+                    "people": people,
+                },
             )
         )
         for message in messages:
@@ -370,7 +388,13 @@ def _timeline_orders(customer_id: int) -> list[TimelineItem]:
                 for line in order.lines.all()
             ),
             ref=order.number,
-            data={"status": order.status, "conversation": order.conversation_id},
+            data={
+                "status": order.status,
+                "conversation": order.conversation_id,
+                "total": order.total,
+                "payment_method": order.payment_method,
+                "estimated_delivery": order.estimated_delivery,
+            },
         )
         for order in orders
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
@@ -119,3 +120,16 @@ def console_login(page: Page, web_url: str, username: str) -> None:
     page.get_by_test_id("login-password").fill(DEMO_PASSWORD)
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("socket-status")).to_have_attribute("data-status", "online")
+
+
+def eventually(check, *, timeout: float = 10.0):
+    """Retry `check` (which asserts) until it passes: the pages show some things before the
+    server has stored them (an optimistic "thanks", a message still being acked)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

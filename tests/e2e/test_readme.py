@@ -120,10 +120,10 @@ def test_a_newcomer_chats_with_the_bot_and_laura_takes_over(site: Site, browser:
 
         console_login(console, site.url, "laura")
         waiting = console.locator(f'[data-testid="queue-item"][data-conversation="{conversation}"]')
-        expect(waiting).to_contain_text("Anonymous visitor")
+        expect(waiting).to_contain_text("Visitatore anonimo")
         expect(waiting.get_by_test_id("channel")).to_have_attribute("data-channel", "web")
         waiting.get_by_test_id("take-over").click()
-        expect(console.get_by_test_id("conversation-state")).to_have_text("human")
+        expect(console.get_by_test_id("conversation-state")).to_have_text("con un operatore")
         expect(shop.locator('#sportello-widget [data-event="operator_joined"]')).to_contain_text(
             "Laura"
         )

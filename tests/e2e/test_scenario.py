@@ -113,7 +113,7 @@ def test_the_reference_scenario_end_to_end(site: Site, browser: Browser, demo) -
         expect(waiting).to_contain_text("Mario Rossi")
         waiting.get_by_test_id("take-over").click()
         expect(console).to_have_url(re.compile(rf"/console/conversations/{conversation}/$"))
-        expect(console.get_by_test_id("conversation-state")).to_have_text("human")
+        expect(console.get_by_test_id("conversation-state")).to_have_text("con un operatore")
         timeline = console.get_by_test_id("timeline")
         expect(
             timeline.locator(
@@ -127,7 +127,7 @@ def test_the_reference_scenario_end_to_end(site: Site, browser: Browser, demo) -
         ).to_contain_text("partono a giugno")
         expect(
             timeline.locator('[data-testid="timeline-item"][data-kind="chat"]').filter(
-                has_text="web chat"
+                has_text="chat web"
             )
         ).to_contain_text("Che taglia?")
         expect(console.get_by_test_id("customer-orders")).to_contain_text("A-10041")

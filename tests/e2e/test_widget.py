@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from crm import services as crm_services
 from crm.models import Conversation, Message
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import eventually, screenshot
 from tests.processes import Service, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -143,8 +143,12 @@ def test_buttons_and_product_cards_render_and_a_button_answers(stack, page):
 
     page.get_by_test_id("quick-reply").filter(has_text="Lana").click()
     expect(messages(page, "customer").last).to_contain_text("Lana")
-    stored = Message.objects.filter(conversation=conversation, sender="customer").last()
-    assert (stored.text, stored.payload) == ("Lana", {"postback": "lana"})
+
+    def stored() -> None:  # shown at once, stored when the server acks it
+        last = Message.objects.filter(conversation=conversation, sender="customer").last()
+        assert (last.text, last.payload) == ("Lana", {"postback": "lana"})
+
+    eventually(stored)
 
 
 def test_live_interaction_shows_the_queue_position(stack, page):

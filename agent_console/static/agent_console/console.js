@@ -5,6 +5,8 @@
  * (session-authenticated): the queue page renders `queue` snapshots; the conversation page
  * watches one conversation (chat, typing, forms, pushes). Every server or customer string
  * is set with textContent / attributes only; HTML fragments come from Django templates.
+ * What the operator reads goes through gettext() & co. from Django's JavaScript catalog
+ * (/console/jsi18n/, loaded first); codes sent over the socket are never translated.
  */
 (function () {
   "use strict";
@@ -21,6 +23,71 @@
   const FILTER_DEBOUNCE_MS = 250;
 
   // --- helpers -----------------------------------------------------------------------------
+
+  // Django's catalog defines these globally; without it (a failed load) the English stays.
+  const gettext = window.gettext || ((text) => text);
+  const pgettext = window.pgettext || ((context, text) => text);
+  const interpolate =
+    window.interpolate ||
+    ((fmt, obj, named) =>
+      named ? fmt.replace(/%\(\w+\)s/g, (m) => String(obj[m.slice(2, -2)])) : fmt.replace(/%s/g, () => String(obj.shift())));
+
+  function format(fmt, values) {
+    return interpolate(fmt, values, true);
+  }
+
+  // Operator-facing names of codes (same msgids as agent_console/labels.py); unknown → the code.
+  const LABELS = {
+    state: {
+      bot: pgettext("conversation state", "with the bot"),
+      queued: pgettext("conversation state", "waiting"),
+      human: pgettext("conversation state", "with an operator"),
+      closed: pgettext("conversation state", "closed"),
+    },
+    channel: { web: gettext("web chat"), email: gettext("e-mail"), phone: gettext("phone") },
+    reason: {
+      asked: gettext("asked for a person"),
+      complaint: gettext("complaint"),
+      bot_unavailable: gettext("bot unavailable"),
+    },
+    socket: {
+      connecting: gettext("connecting…"),
+      reconnecting: gettext("reconnecting…"),
+      online: gettext("online"),
+      closed: gettext("closed"),
+    },
+  };
+
+  function label(group, code) {
+    return (LABELS[group] && LABELS[group][code]) || code || "";
+  }
+
+  // Error frames: the code is the contract, `detail` is English for logs; show our words.
+  const ERRORS = {
+    invalid_json: gettext("The console sent something the server did not understand."),
+    unknown_type: gettext("The console sent something the server did not understand."),
+    invalid_frame: gettext("This is not allowed here."),
+    too_long: gettext("The text is too long."),
+    rate_limited: gettext("Too many actions at once: wait a moment and retry."),
+    not_found: gettext("Not found: it may have been removed."),
+    forbidden: gettext("This conversation belongs to another team."),
+    illegal_state: gettext("The conversation's state does not allow this."),
+    over_limit: gettext("The colleague already has as many chats as their limit."),
+  };
+
+  function errorText(frame) {
+    if (frame.code === "not_owner" && frame.owner) {
+      return format(gettext("Only %(owner)s, who has this chat, may do this."), { owner: frame.owner });
+    }
+    if (frame.code === "not_owner") return gettext("Only the operator who has this chat may do this.");
+    return ERRORS[frame.code] || frame.detail || frame.code;
+  }
+
+  function refusalText(frame) {
+    if (frame.reason === "limit") return gettext("You have reached your limit of chats");
+    if (frame.owner) return format(gettext("Already taken by %(owner)s"), { owner: frame.owner });
+    return gettext("Not available any more");
+  }
 
   function h(tag, props, ...children) {
     const el = document.createElement(tag);
@@ -122,7 +189,7 @@
           return;
         }
         if (event.code === 4403) {
-          setStatus("closed", "not allowed");
+          setStatus("closed", gettext("not allowed"));
           return;
         }
         const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** this.attempt);
@@ -141,7 +208,7 @@
   function setStatus(kind, text) {
     if (!statusEl) return;
     statusEl.dataset.status = kind;
-    statusEl.textContent = text || kind;
+    statusEl.textContent = text || label("socket", kind);
   }
 
   function on(type, fn) {
@@ -209,9 +276,9 @@
     beep();
     if ("Notification" in window && Notification.permission === "granted") {
       for (const c of fresh) {
-        const who = c.customer ? c.customer.name : "A visitor";
-        const note = new Notification("New chat waiting", {
-          body: `${who} — ${c.reason || "asked for a person"}`,
+        const who = c.customer ? c.customer.name : gettext("A visitor");
+        const note = new Notification(gettext("New chat waiting"), {
+          body: `${who} — ${label("reason", c.reason || "asked")}`,
           tag: `sportello-${c.id}`,
         });
         note.onclick = () => {
@@ -240,19 +307,22 @@
         const text = readable(value);
         if (text) rows.push(h("dt", {}, label), h("dd", {}, text));
       };
-      add("asked", context.last_message);
-      add("topic", context.topic);
-      add("KB path", context.kb_path);
-      add("shop answers", context.shop_assistant);
-      add("items shown", context.products_shown);
-      add("order", context.order_number);
-      add("request", context.ticket);
-      if (context.transfer) add(`from ${context.transfer.from || "a colleague"}`, context.transfer.note);
+      add(gettext("asked"), context.last_message);
+      add(gettext("topic"), context.topic);
+      add(gettext("KB path"), context.kb_path);
+      add(gettext("shop answers"), context.shop_assistant);
+      add(gettext("items shown"), context.products_shown);
+      add(gettext("order"), context.order_number);
+      add(gettext("request"), context.ticket);
+      if (context.transfer) {
+        const from = context.transfer.from || gettext("a colleague");
+        add(format(gettext("from %(colleague)s"), { colleague: from }), context.transfer.note);
+      }
       return rows.length ? h("dl", { class: "context", "data-testid": "context-card" }, rows) : null;
     }
 
     function card(c, lane) {
-      const who = c.customer ? c.customer.name : "Anonymous visitor";
+      const who = c.customer ? c.customer.name : gettext("Anonymous visitor");
       const takeable = lane === "queued" || lane === "bot";
       const refusal = refused.get(c.id);
       const el = h(
@@ -266,18 +336,18 @@
           "div",
           { class: "card-head" },
           h("span", { class: "name" }, who),
-          c.customer && c.customer.verified ? h("span", { class: "badge ok" }, "verified") : null,
-          c.reason ? h("span", { class: `reason reason-${c.reason}` }, c.reason) : null,
+          c.customer && c.customer.verified ? h("span", { class: "badge ok" }, gettext("verified")) : null,
+          c.reason ? h("span", { class: `reason reason-${c.reason}` }, label("reason", c.reason)) : null,
           c.ticket ? h("span", { class: "badge" }, `#${c.ticket}`) : null,
-          h("span", { class: "badge", "data-testid": "channel", "data-channel": c.channel }, c.channel_label),
-          h("span", { class: "badge" }, c.team_name || "no team"),
+          h("span", { class: "badge", "data-testid": "channel", "data-channel": c.channel }, LABELS.channel[c.channel] || c.channel_label),
+          h("span", { class: "badge" }, c.team_name || gettext("no team")),
           lane === "queued"
             ? h("span", { class: "wait", "data-since": c.queued_at || "" }, waited(c.queued_at))
             : h("span", { class: "wait" }, clock(c.updated_at)),
         ),
         lane === "queued" ? contextList(c.context || {}) : null,
         c.last_text ? h("p", { class: "last" }, `“${c.last_text}”`) : null,
-        lane === "others" ? h("p", { class: "muted" }, `with ${c.owner}`) : null,
+        lane === "others" ? h("p", { class: "muted" }, format(gettext("with %(owner)s"), { owner: c.owner })) : null,
         h(
           "div",
           { class: "card-actions" },
@@ -290,13 +360,13 @@
                   "data-testid": "take-over",
                   onclick: () => Socket.send({ type: "take_over", conversation: c.id }),
                 },
-                lane === "bot" ? "Step in" : "Take over",
+                lane === "bot" ? gettext("Step in") : gettext("Take over"),
               )
             : null,
           h(
             "a",
             { href: `/console/conversations/${c.id}/`, "data-testid": "open-conversation" },
-            lane === "mine" ? "Open" : lane === "bot" ? "Watch" : "View",
+            lane === "mine" ? gettext("Open") : lane === "bot" ? gettext("Watch") : gettext("View"),
           ),
           refusal ? h("span", { class: "refused", "data-testid": "take-over-refused" }, refusal) : null,
         ),
@@ -308,7 +378,7 @@
       for (const [lane, list] of Object.entries(lists)) {
         const items = snapshot[lane] || [];
         list.replaceChildren(
-          ...(items.length ? items.map((c) => card(c, lane)) : [h("li", { class: "empty" }, "Nothing here.")]),
+          ...(items.length ? items.map((c) => card(c, lane)) : [h("li", { class: "empty" }, gettext("Nothing here."))]),
         );
         const count = document.getElementById(`count-${lane}`);
         if (count) count.textContent = String(items.length);
@@ -326,17 +396,11 @@
       location.href = `/console/conversations/${frame.conversation}/`;
     });
     on("take_over.refused", (frame) => {
-      const text =
-        frame.reason === "limit"
-          ? "You have reached your limit of chats"
-          : frame.owner
-            ? `Already taken by ${frame.owner}`
-            : "Not available any more";
-      refused.set(frame.conversation, text);
+      refused.set(frame.conversation, refusalText(frame));
       Socket.send({ type: "queue" });
     });
     on("error", (frame) => {
-      if (frame.conversation) refused.set(frame.conversation, frame.detail || frame.code);
+      if (frame.conversation) refused.set(frame.conversation, errorText(frame));
       Socket.send({ type: "queue" });
     });
     setInterval(() => {
@@ -394,8 +458,10 @@
       card = next;
       const state = document.getElementById("conversation-state");
       state.dataset.state = card.state;
-      state.textContent = card.state;
-      document.getElementById("conversation-owner").textContent = card.owner ? `with ${card.owner}` : "";
+      state.textContent = label("state", card.state);
+      document.getElementById("conversation-owner").textContent = card.owner
+        ? format(gettext("with %(owner)s"), { owner: card.owner })
+        : "";
       document.getElementById("conversation-team").textContent = card.team_name ? `· ${card.team_name}` : "";
       updateControls();
     }
@@ -403,19 +469,19 @@
     function updateControls() {
       const writable = canWrite();
       takeButton.hidden = !(card.state === "bot" || card.state === "queued");
-      takeButton.textContent = card.state === "bot" ? "Step in" : "Take over";
+      takeButton.textContent = card.state === "bot" ? gettext("Step in") : gettext("Take over");
       ownerActions.hidden = !(writable || card.state === "queued");
       const noteMode = noteToggle.checked;
       const enabled = writable || noteMode;
       composer.setAttribute("aria-disabled", String(!enabled));
       composer.classList.toggle("note-mode", noteMode);
       input.placeholder = noteMode
-        ? "Internal note for colleagues (never sent to the customer)…"
+        ? gettext("Internal note for colleagues (never sent to the customer)…")
         : writable
-          ? "Write to the customer…"
+          ? gettext("Write to the customer…")
           : card.state === "closed"
-            ? "The conversation is closed"
-            : "Read-only: take over to write to the customer";
+            ? gettext("The conversation is closed")
+            : gettext("Read-only: take over to write to the customer");
       document.getElementById("composer-send").disabled = !enabled;
       document.getElementById("push-catalog").disabled = !writable;
       for (const button of document.querySelectorAll('[data-testid="push-order-form"]')) button.disabled = !writable;
@@ -428,35 +494,44 @@
       const who = payload.operator || "";
       switch (payload.event) {
         case "handoff":
-          return `Handed to the humans (${payload.reason || "asked"})`;
+          return format(gettext("Handed to the operators (%(reason)s)"), {
+            reason: label("reason", payload.reason || "asked"),
+          });
         case "operator_joined":
-          return `${who || "An operator"} joined`;
+          return who ? format(gettext("%(operator)s joined"), { operator: who }) : gettext("An operator joined");
         case "operator_left":
-          return `${who || "The operator"} left`;
+          return who ? format(gettext("%(operator)s left"), { operator: who }) : gettext("The operator left");
         case "handed_back":
-          return `Handed back to the bot${payload.resume_at ? ` at ${payload.resume_at}` : ""}`;
+          return payload.resume_at
+            ? format(gettext("Handed back to the bot at %(point)s"), { point: payload.resume_at })
+            : gettext("Handed back to the bot");
         case "transferred":
-          return `Transferred to ${payload.team || "another team"}`;
+          return payload.team
+            ? format(gettext("Transferred to %(target)s"), { target: payload.team })
+            : gettext("Transferred to another team");
         case "closed":
-          return `Closed${payload.outcome ? `: ${payload.outcome}` : ""}`;
+          return payload.outcome
+            ? format(gettext("Closed: %(outcome)s"), { outcome: payload.outcome })
+            : gettext("Closed");
         case "live_interaction":
-          return "The customer pressed Live Interaction";
+          return gettext("The customer pressed Live Interaction");
         case "bot_unavailable":
-          return "The bot did not answer";
+          return gettext("The bot did not answer");
         case "form_submitted":
-          return "The customer sent the order form";
+          return gettext("The customer sent the order form");
         case "order_created":
-          return payload.text || `Order ${payload.order_number} created`;
+          // payload.text is what the customer was told (their language): show it as it is.
+          return payload.text || format(gettext("Order %(number)s created"), { number: payload.order_number || "" });
         default:
-          return text || payload.event || "event";
+          return text || payload.event || gettext("event");
       }
     }
 
     function senderLabel(frame) {
-      if (frame.sender === "customer") return "Customer";
-      if (frame.sender === "bot") return "Bot";
-      if (frame.sender === "operator") return frame.author || "Operator";
-      return "System";
+      if (frame.sender === "customer") return gettext("Customer");
+      if (frame.sender === "bot") return gettext("Bot");
+      if (frame.sender === "operator") return frame.author || gettext("Operator");
+      return gettext("System");
     }
 
     function buildMessage(frame) {
@@ -496,7 +571,7 @@
         if (titles.length) bubble.append(h("div", { class: "muted" }, `[${titles.join("] [")}]`));
       } else {
         bubble.textContent = frame.text || "";
-        if (payload.postback) bubble.title = `postback ${payload.postback}`;
+        if (payload.postback) bubble.title = format(gettext("postback %(payload)s"), { payload: payload.postback });
       }
       return h(
         "li",
@@ -510,7 +585,7 @@
         h(
           "div",
           { class: "meta" },
-          `${senderLabel(frame)}${kind === "internal_note" ? " · internal note" : ""} · ${clock(frame.created_at)}`,
+          `${senderLabel(frame)}${kind === "internal_note" ? ` · ${gettext("internal note")}` : ""} · ${clock(frame.created_at)}`,
         ),
         bubble,
       );
@@ -626,10 +701,10 @@
       entry.statusEl.dataset.status = state.status;
       entry.statusEl.textContent =
         state.status === "submitted"
-          ? `Sent by the customer: order ${state.order_number}`
+          ? format(gettext("Sent by the customer: order %(number)s"), { number: state.order_number })
           : state.by === "customer"
-            ? "The customer is filling in the form…"
-            : "Waiting for the customer";
+            ? gettext("The customer is filling in the form…")
+            : gettext("Waiting for the customer");
       entry.setEditable(canWrite());
     }
 
@@ -677,7 +752,7 @@
     on("message", (frame) => frame.conversation === conversationId && renderMessage(frame));
     on("state", (frame) => {
       if (frame.readable === false) {
-        showNotice("This conversation moved to a team you are not in.");
+        showNotice(gettext("This conversation moved to a team you are not in."));
         card.state = "gone";
         updateControls();
         return;
@@ -694,7 +769,10 @@
     on("form_state", (frame) => frame.conversation === conversationId && applyFormState(frame));
     on("product_opened", (frame) => {
       if (frame.conversation !== conversationId) return;
-      openedEl.textContent = `The customer opened ${frame.name || frame.sku} (${frame.sku})`;
+      openedEl.textContent = format(gettext("The customer opened %(name)s (%(sku)s)"), {
+        name: frame.name || frame.sku,
+        sku: frame.sku,
+      });
       openedEl.dataset.sku = frame.sku;
       openedEl.hidden = false;
       for (const li of catalogItems.get(frame.sku) || []) li.classList.add("opened");
@@ -708,25 +786,20 @@
       showNotice("");
     });
     on("take_over.refused", (frame) => {
-      refusedEl.textContent =
-        frame.reason === "limit"
-          ? "You have reached your limit of chats"
-          : frame.owner
-            ? `Already taken by ${frame.owner}`
-            : "Not available any more";
+      refusedEl.textContent = refusalText(frame);
       refusedEl.hidden = false;
     });
-    on("hand_back.ok", () => showNotice("Handed back to the bot."));
-    on("transfer.ok", (frame) => showNotice(`Transferred to ${frame.to}.`));
-    on("close.ok", () => showNotice("Conversation closed."));
+    on("hand_back.ok", () => showNotice(gettext("Handed back to the bot.")));
+    on("transfer.ok", (frame) => showNotice(format(gettext("Transferred to %(target)s."), { target: frame.to })));
+    on("close.ok", () => showNotice(gettext("Conversation closed.")));
     on("error", (frame) => {
       if (frame.conversation && frame.conversation !== conversationId) return;
       const el = frame.client_msg_id ? pending.get(frame.client_msg_id) : null;
       if (el) {
         el.classList.add("failed");
-        el.append(h("div", { class: "meta" }, `Not sent: ${frame.detail || frame.code}`));
+        el.append(h("div", { class: "meta" }, format(gettext("Not sent: %(reason)s"), { reason: errorText(frame) })));
       }
-      showNotice(frame.detail || frame.code);
+      showNotice(errorText(frame));
     });
 
     // --- actions
@@ -759,7 +832,7 @@
       const el = h(
         "li",
         { class: `msg from-operator pending${note ? " kind-internal_note" : ""}`, "data-seq": "" },
-        h("div", { class: "meta" }, note ? "internal note · sending…" : "sending…"),
+        h("div", { class: "meta" }, note ? gettext("internal note · sending…") : gettext("sending…")),
         h("div", { class: "bubble" }, text),
       );
       pending.set(id, el);
@@ -856,7 +929,7 @@
           if (request !== filterRequest) return; // an older answer arriving late
           if (data.error) {
             countEl.textContent = "?";
-            showNotice(data.detail);
+            showNotice(gettext("The catalog filter is not valid.") + ` (${data.detail})`);
             return;
           }
           countEl.textContent = String(data.count);
@@ -868,13 +941,15 @@
                 { "data-testid": "catalog-preview-item", "data-sku": product.sku },
                 product.image ? h("img", { src: product.image, alt: "" }) : null,
                 h("span", { class: "p-name" }, `${product.name} `, h("small", {}, `${product.sku} · ${product.material}`)),
-                product.published ? null : h("span", { class: "badge new" }, "unpublished"),
-                product.offer_price ? h("span", { class: "badge offer" }, product.offer_label || "offer") : null,
+                product.published ? null : h("span", { class: "badge new" }, gettext("unpublished")),
+                product.offer_price
+                  ? h("span", { class: "badge offer" }, product.offer_label || gettext("offer"))
+                  : null,
                 h("span", {}, `€ ${product.offer_price || product.price}`),
                 h(
                   "button",
                   { type: "button", "data-testid": "prepare-order-form", onclick: () => chooseProduct(product.sku) },
-                  "Order form",
+                  gettext("Order form"),
                 ),
               );
             }),
@@ -900,7 +975,7 @@
 
     function fillOptions(select, values) {
       const keep = select.value;
-      select.replaceChildren(h("option", { value: "" }, "customer chooses"), ...values.map((v) => h("option", { value: v }, v)));
+      select.replaceChildren(h("option", { value: "" }, gettext("customer chooses")), ...values.map((v) => h("option", { value: v }, v)));
       if (values.includes(keep)) select.value = keep;
     }
     function chooseProduct(sku) {
