@@ -156,7 +156,7 @@
       csatError: "Non siamo riusciti a inviare la valutazione: {detail}",
       events: {
         handoff: "Ti stiamo mettendo in contatto con un operatore…",
-        operator_joined: "{operator} si è unito/a alla conversazione",
+        operator_joined: "{operator} è ora in chat con te",
         operator_joined_anon: "Un operatore si è unito alla conversazione",
         operator_left: "{operator} ha lasciato la conversazione",
         operator_left_anon: "L'operatore ha lasciato la conversazione",
