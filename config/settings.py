@@ -98,13 +98,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- channel layer ----------------------------------------------------------
 REDIS_URL = env.get("REDIS_URL")
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
+# A consumer waits on Redis with a 5 s blocking pop; redis-py's own default read timeout is
+# also 5 s, so an idle socket's consumer crashed (daphne closed it with 1011) every 5 s.
+# The socket timeout must stay above the blocking wait.
+REDIS_SOCKET_TIMEOUT_SECONDS = 15
+
+
+def redis_channel_layer(url: str) -> dict:
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": url, "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS}]},
     }
+
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

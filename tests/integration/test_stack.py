@@ -102,3 +102,22 @@ def test_bot_greets_an_identified_customer_by_name_through_the_internal_api(
     mario = Customer.objects.create(first_name="Mario", last_name="Rossi", verified=True)
     replies = rasa_says(stack.bot.rasa_url, "buongiorno", language, customer_id=str(mario.pk))
     assert replies and replies[0].startswith(expected), replies
+
+
+async def test_an_idle_consumer_keeps_waiting_on_redis():
+    """Nothing arrives for longer than redis-py's default read timeout (5 s): the layer must
+    keep waiting instead of raising (which crashed every idle socket's consumer)."""
+    import asyncio
+    import os
+
+    from channels_redis.core import RedisChannelLayer
+
+    from config.settings import redis_channel_layer
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    layer = RedisChannelLayer(**redis_channel_layer(url)["CONFIG"])
+    channel = await layer.new_channel()
+    with pytest.raises(asyncio.TimeoutError):  # our own deadline, not Redis's
+        await asyncio.wait_for(layer.receive(channel), timeout=7)
+    await layer.send(channel, {"type": "still.there"})
+    assert (await layer.receive(channel))["type"] == "still.there"
