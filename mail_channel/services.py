@@ -24,6 +24,7 @@ from django.core.mail import EmailMessage as OutgoingEmail
 from django.db import transaction
 from django.utils import timezone
 
+from config import http
 from crm import services as crm_services
 from crm.models import Channel, Conversation, Customer, Message, Team, Ticket
 from crm.states import State
@@ -82,6 +83,7 @@ def classify(text: str) -> Classification:
             params={"token": settings.RASA_TOKEN},
             json={"text": text[:2000]},
             timeout=settings.RASA_TIMEOUT_SECONDS,
+            verify=http.tls_context(),
         )
         response.raise_for_status()
         parsed = response.json()

@@ -16,6 +16,7 @@ import httpx
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from config import http
 from crm import events
 from webchat import services
 
@@ -66,7 +67,9 @@ async def relay(
 
 async def rasa_send(*, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
     """POST to Rasa's REST channel; raises httpx errors on timeout or failure."""
-    async with httpx.AsyncClient(timeout=settings.RASA_TIMEOUT_SECONDS) as client:
+    async with httpx.AsyncClient(
+        timeout=settings.RASA_TIMEOUT_SECONDS, verify=http.tls_context()
+    ) as client:
         response = await client.post(
             f"{settings.RASA_URL}/webhooks/rest/webhook",
             json={"sender": sender, "message": text, "metadata": metadata},

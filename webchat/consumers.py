@@ -39,7 +39,7 @@ _form_state = database_sync_to_async(order_form.form_state_of)
 def _conversation_snapshot(conversation_id: int) -> dict[str, Any] | None:
     return (
         Conversation.objects.filter(pk=conversation_id)
-        .values("state", "language", "last_seq")
+        .values("state", "language", "last_seq", "entry_pending")
         .first()
     )
 
@@ -120,11 +120,12 @@ class CustomerConsumer(AsyncWebsocketConsumer):
         )
         # Opened from an e-mail link: the bot picks the request up now and its first
         # question reaches this socket live, without the customer saying anything.
-        opening = await database_sync_to_async(services.entry_opening_claim)(
-            conversation_id=self.conversation_id
-        )
-        if opening is not None:
-            bridge.relay_in_background(conversation_id=self.conversation_id, text=opening)
+        if snapshot["entry_pending"]:  # checked first: most connects have nothing to claim
+            opening = await database_sync_to_async(services.entry_opening_claim)(
+                conversation_id=self.conversation_id
+            )
+            if opening is not None:
+                bridge.relay_in_background(conversation_id=self.conversation_id, text=opening)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "group", None):
