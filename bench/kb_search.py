@@ -6,27 +6,13 @@ Target (ARCHITECTURE §9): p99 under 10 ms over 1,000 trees.
 
 from __future__ import annotations
 
-import time
 from typing import Any
+
+from bench.common import best_of, percentile, ratio, ratio_text
 
 TREES = 1000
 ROUNDS = 5
 TARGET_P99_MS = 10.0
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
-
-
-def _best_of(rounds: int, work) -> float:
-    """Best of a few runs: what the work costs, not what a busy scheduler adds."""
-    runs = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        work()
-        runs.append(time.perf_counter() - started)
-    return min(runs) * 1000
 
 
 def run() -> dict[str, Any]:
@@ -42,30 +28,28 @@ def run() -> dict[str, Any]:
     )
     searches, baselines = [], []
     for language, question, _expected in QUESTIONS:
-        searches.append(
-            _best_of(ROUNDS, lambda q=question, lang=language: index.search(q, lang, 3))
-        )
+        searches.append(best_of(ROUNDS, lambda q=question, lang=language: index.search(q, lang, 3)))
         baselines.append(
-            _best_of(ROUNDS, lambda q=question, lang=language: search.terms_of(q, lang))
+            best_of(ROUNDS, lambda q=question, lang=language: search.terms_of(q, lang))
         )
-    p99, base_p99 = _percentile(searches, 0.99), _percentile(baselines, 0.99)
+    p99, base_p99 = percentile(searches, 0.99), percentile(baselines, 0.99)
     return {
         "name": "kb_search",
         "trees": TREES,
         "questions": len(QUESTIONS),
-        "p50_ms": round(_percentile(searches, 0.5), 3),
+        "p50_ms": round(percentile(searches, 0.5), 3),
         "p99_ms": round(p99, 3),
         "baseline": "lemmatising the question alone",
-        "baseline_p50_ms": round(_percentile(baselines, 0.5), 3),
+        "baseline_p50_ms": round(percentile(baselines, 0.5), 3),
         "baseline_p99_ms": round(base_p99, 3),
-        "ratio_p99": round(p99 / base_p99, 2) if base_p99 else None,
+        "ratio_p99": ratio(p99, base_p99),
         "target_p99_ms": TARGET_P99_MS,
         "meets_target": p99 < TARGET_P99_MS,
         "row": {
             "benchmark": f"KB search, {TREES} trees, {len(QUESTIONS)} questions",
-            "result": f"p50 {_percentile(searches, 0.5):.3f} ms, p99 {p99:.3f} ms",
+            "result": f"p50 {percentile(searches, 0.5):.3f} ms, p99 {p99:.3f} ms",
             "baseline": f"lemmatising the question alone: p99 {base_p99:.3f} ms",
-            "ratio": f"{p99 / base_p99:.2f}×" if base_p99 else "n/a",
+            "ratio": ratio_text(p99, base_p99),
             "target": f"p99 < {TARGET_P99_MS:.0f} ms",
         },
     }

@@ -27,9 +27,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from bench import kb_search  # noqa: E402
+from bench import bot_reply, email_autoreply, idle_sockets, kb_search, relay  # noqa: E402
 
-BENCHMARKS = [kb_search]
+BENCHMARKS = [kb_search, relay, idle_sockets, bot_reply, email_autoreply]
 
 
 def main() -> None:
