@@ -77,7 +77,13 @@ Each figure comes with a baseline measured in the same run.
 | benchmark | result | baseline (same run) | ratio | target |
 |---|---|---|---|---|
 {rows}
-{chr(10) + notes + chr(10) if notes else ""}"""
+{chr(10) + notes + chr(10) if notes else ""}{_findings()}"""
+
+
+def _findings() -> str:
+    """What the profiles say, kept by hand in bench/findings.md (numbers above are fresh)."""
+    path = ROOT / "bench" / "findings.md"
+    return "\n" + path.read_text() if path.exists() else ""
 
 
 if __name__ == "__main__":
