@@ -4,13 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+HANDOFF_TEXT = {
+    "it": "Ti metto in contatto con un nostro operatore: vedrà quello che ci siamo detti finora.",
+    "en": "I'm putting you through to one of our operators: they will see what we said so far.",
+}
 REASON_BY_INTENT = {"request_human": "asked", "complain": "complaint"}
-FALLBACKS_BEFORE_HANDOFF = 2
-SHOP_SLOTS = ("category", "audience", "size", "color", "material")
+SHOP_TERMS = (
+    "category",
+    "audience",
+    "size",
+    "colors",
+    "materials",
+    "exclude_materials",
+    "fibre_type",
+    "min_price",
+    "max_price",
+    "on_offer",
+)
+
+
+def shop_answers(search: dict[str, Any]) -> dict[str, Any]:
+    """The search terms the customer gave, as the operator reads them."""
+    answers = {k: search[k] for k in SHOP_TERMS if search.get(k) not in (None, "", [])}
+    for name, key in (("colors", "color"), ("materials", "material")):
+        if name in answers:
+            answers[key] = ", ".join(answers.pop(name))
+    if "exclude_materials" in answers:
+        answers["exclude_materials"] = ", ".join(answers["exclude_materials"])
+    return answers
 
 
 def context_card(tracker: Tracker, reason: str) -> dict[str, Any]:
@@ -19,7 +43,7 @@ def context_card(tracker: Tracker, reason: str) -> dict[str, Any]:
         "reason": reason,
         "last_message": (tracker.latest_message or {}).get("text", ""),
         "kb_path": tracker.get_slot("kb_path") or [],
-        "shop_assistant": {s: tracker.get_slot(s) for s in SHOP_SLOTS if tracker.get_slot(s)},
+        "shop_assistant": shop_answers(tracker.get_slot("search") or {}),
         "products_shown": tracker.get_slot("products_shown") or [],
         "order_number": tracker.get_slot("order_number"),
         "ticket": tracker.get_slot("ticket"),
@@ -27,49 +51,13 @@ def context_card(tracker: Tracker, reason: str) -> dict[str, Any]:
     }
 
 
-def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
-    dispatcher.utter_message(response="utter_handoff")
+def handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, language: str | None = None
+) -> None:
+    if language and language != tracker.get_slot("language"):
+        dispatcher.utter_message(text=HANDOFF_TEXT[language])
+    else:
+        dispatcher.utter_message(response="utter_handoff")
     dispatcher.utter_message(
         json_message={"type": "handoff", "reason": reason, "context": context_card(tracker, reason)}
     )
-
-
-class ActionHandoff(Action):
-    def name(self) -> str:
-        return "action_handoff"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        intent = (tracker.latest_message or {}).get("intent", {}).get("name", "")
-        handoff(dispatcher, tracker, REASON_BY_INTENT.get(intent, "asked"))
-        return [SlotSet("fallback_count", 0)]
-
-
-class ActionFallback(Action):
-    """Not understood: offer the KB's best matches (or ask to rephrase) once, then hand
-    off (low confidence)."""
-
-    def name(self) -> str:
-        return "action_fallback"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        from actions import kb_trees, webapp_client
-
-        count = int(tracker.get_slot("fallback_count") or 0) + 1
-        if count >= FALLBACKS_BEFORE_HANDOFF:
-            handoff(dispatcher, tracker, "low_confidence")
-            return [SlotSet("fallback_count", 0)]
-        text = (tracker.latest_message or {}).get("text", "")
-        try:
-            events = await kb_trees.kb_start(
-                dispatcher, text=text, language=tracker.get_slot("language") or "it"
-            )
-        except webapp_client.Unavailable:
-            events = None
-        if events is None:
-            dispatcher.utter_message(response="utter_default")
-            return [SlotSet("fallback_count", count)]
-        return [SlotSet("fallback_count", count), *events]

@@ -3,35 +3,30 @@
 Trees come live from the web's KB (published versions): editing and publishing a tree
 changes the bot's answers on the next conversation, without retraining.
 
-The walk is a form with one slot, `kb_reply`: each customer turn is matched against the
-current node's choices (labels and synonyms, by the web) and moves one step; reaching an
-answer fills the slot and ends the form, then the bot asks whether it helped.
+A specific question goes straight to its answer node (the search is node-level); a
+vague one starts the tree's walk or offers the best topics. While a walk waits for a
+choice (slot `pending` = "kb"), each customer turn is matched against the current
+node's choices (labels and synonyms, by the web); a turn that is not a choice is
+answered as what it is, and the walk's question is offered again (actions/respond.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import webapp_client
 from actions.handoff import handoff
 from actions.texts import say
 
 TOP_HITS = 3
-DONE = "done"
 
 
 def _buttons(labels: list[str]) -> list[dict[str, str]]:
     # The payload is the label itself: the walk matches it like typed text.
     return [{"title": label, "payload": label} for label in labels]
-
-
-def _language(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or "it"
 
 
 async def show_node(
@@ -55,132 +50,120 @@ async def show_node(
     return node
 
 
-def walk_state(slug: str | None, node: dict[str, Any] | None, path: list[str]) -> dict[str, Any]:
-    """Slots after showing `node`: still walking (question) or done (answer / gone)."""
-    if slug is None or node is None:
-        return {"kb_reply": DONE, "kb_node": None}
-    path = [*path, f"{slug}:{node['key']}"]
-    reply = DONE if node["kind"] == "answer" else None
-    return {"kb_tree": slug, "kb_node": node["key"], "kb_path": path, "kb_reply": reply}
-
-
-async def kb_start(
-    dispatcher: CollectingDispatcher, *, text: str, language: str
-) -> list[EventType] | None:
-    """Search the KB for `text`: a confident hit starts its tree, weaker ones are offered
-    (top three). None when the KB has nothing for it."""
-    found = await webapp_client.kb_search(query=text, language=language)
-    hits = found.get("results") or []
-    if not hits:
-        return None
-    if hits[0]["score"] >= found.get("confident_score", 0.4):
-        node = await show_node(dispatcher, slug=hits[0]["slug"], key=None, language=language)
-        state = walk_state(hits[0]["slug"], node, [])
-        state["kb_candidates"] = None
+def _walk_slots(reply: Any, slug: str, node: dict[str, Any], path: list[str]) -> None:
+    """Slots after showing `node`: a question waits for a choice, an answer asks if it
+    helped (with the other topics the search found)."""
+    reply.set("kb_tree", slug)
+    reply.set("kb_node", node["key"])
+    reply.set("kb_path", [*path, f"{slug}:{node['key']}"])
+    if node["kind"] == "answer":
+        reply.set("pending", "did_it_help")
     else:
-        candidates = [{"slug": h["slug"], "title": h["title"]} for h in hits[:TOP_HITS]]
-        dispatcher.utter_message(
-            text=say("kb_several", language), buttons=_buttons([c["title"] for c in candidates])
+        reply.set("pending", "kb")
+        reply.asked = f"kb:{slug}:{node['key']}"
+
+
+def _did_it_help(reply: Any, others: list[dict[str, str]]) -> None:
+    language = reply.language
+    buttons = [
+        ("Sì, grazie" if language != "en" else "Yes, thanks", "/affirm"),
+        ("No", "/deny"),
+    ] + [(c["title"], c["title"]) for c in others]
+    reply.buttons(say("kb_did_it_help", language), buttons)
+    reply.set("kb_candidates", others or None)
+
+
+async def start(reply: Any, text: str) -> bool:
+    """Search the KB for `text`: a confident hit on an answer goes straight to it; a
+    confident hit on a tree starts its walk; weaker hits are offered (top three).
+    False when the KB has nothing for it."""
+    language = reply.language
+    found = await webapp_client.kb_search(query=text, language=language)
+    hits = [h for h in found.get("results") or [] if h["score"] >= found.get("minimum_score", 0)]
+    if not hits:
+        return False
+    best = hits[0]
+    if best["score"] >= found.get("confident_score", 0.4):
+        node = await show_node(
+            reply.dispatcher, slug=best["slug"], key=best.get("node"), language=language
         )
-        state = {"kb_tree": None, "kb_node": None, "kb_path": [], "kb_reply": None}
-        state["kb_candidates"] = candidates
-    return walk_events(state)
+        if node is None:
+            return False
+        _walk_slots(reply, best["slug"], node, [])
+        if node["kind"] == "answer":
+            others = [
+                {"slug": h["slug"], "title": h["title"]}
+                for h in hits[1:]
+                if h["slug"] != best["slug"]
+            ][:2]
+            _did_it_help(reply, others)
+        return True
+    candidates = [{"slug": h["slug"], "title": h["title"]} for h in hits[:TOP_HITS]]
+    reply.dispatcher.utter_message(
+        text=say("kb_several", language), buttons=_buttons([c["title"] for c in candidates])
+    )
+    reply.set("kb_tree", None)
+    reply.set("kb_node", None)
+    reply.set("kb_candidates", candidates)
+    reply.set("pending", "kb")
+    reply.asked = "kb:menu"
+    return True
 
 
-def walk_events(state: dict[str, Any]) -> list[EventType]:
-    events: list[EventType] = [SlotSet(name, value) for name, value in state.items()]
-    # Keep listening inside the walk until an answer; an answer asks "did it help?".
-    next_action = "kb_walk_form" if state["kb_reply"] is None else "action_kb_did_it_help"
-    return [*events, FollowupAction(next_action)]
-
-
-async def kb_resume(
-    dispatcher: CollectingDispatcher, *, slug: str, key: str | None, language: str
-) -> list[EventType] | None:
-    """An operator handed the chat back at a tree node: continue the walk from there."""
-    node = await show_node(dispatcher, slug=slug, key=key, language=language)
+async def continue_walk(reply: Any, text: str, quiet: bool = False) -> bool:
+    """The customer's answer to the walk's question (or a pick among offered topics):
+    one step on. False when it is not an answer to it."""
+    tracker, language = reply.tracker, reply.language
+    slug = tracker.get_slot("kb_tree")
+    path = list(tracker.get_slot("kb_path") or [])
+    pending = tracker.get_slot("pending")
+    candidates = tracker.get_slot("kb_candidates") or []
+    picked = _pick(text, candidates) if (slug is None or pending == "did_it_help") else None
+    if picked:
+        node = await show_node(reply.dispatcher, slug=picked, key=None, language=language)
+        if node is None:
+            return False
+        _walk_slots(reply, picked, node, path)
+        if node["kind"] == "answer":
+            _did_it_help(reply, [])
+        return True
+    if slug is None or pending != "kb" or not tracker.get_slot("kb_node"):
+        return False
+    match = await webapp_client.kb_match(
+        slug=slug, key=tracker.get_slot("kb_node"), text=text, language=language
+    )
+    if match is None:
+        return False
+    node = await show_node(reply.dispatcher, slug=slug, key=match["target"], language=language)
     if node is None:
-        return None
-    return walk_events({**walk_state(slug, node, []), "kb_candidates": None})
+        return False
+    _walk_slots(reply, slug, node, path)
+    if node["kind"] == "answer":
+        _did_it_help(reply, [])
+    return True
 
 
-class ActionKbSearch(Action):
-    """support_question: the KB's best tree, or its top three, or "not understood"."""
-
-    def name(self) -> str:
-        return "action_kb_search"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        latest = tracker.latest_message or {}
-        resume = (latest.get("metadata") or {}).get("resume_at") or {}
-        try:
-            if resume.get("skill") == "kb" and resume.get("kb_tree"):
-                events = await kb_resume(
-                    dispatcher,
-                    slug=str(resume["kb_tree"]),
-                    key=resume.get("kb_node") or None,
-                    language=_language(tracker),
-                )
-            else:
-                events = await kb_start(
-                    dispatcher, text=latest.get("text", ""), language=_language(tracker)
-                )
-        except webapp_client.Unavailable:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
-        if events is None:
-            dispatcher.utter_message(response="utter_default")
-            return []
-        return events
+async def remind(reply: Any) -> None:
+    """Back to the walk's pending question after a digression."""
+    tracker = reply.tracker
+    reply.text("kb_resume")
+    await show_node(
+        reply.dispatcher,
+        slug=tracker.get_slot("kb_tree"),
+        key=tracker.get_slot("kb_node"),
+        language=reply.language,
+    )
 
 
-class ActionAskKbReply(Action):
-    """The walk's question was the node itself, already shown: nothing more to ask."""
-
-    def name(self) -> str:
-        return "action_ask_kb_reply"
-
-    async def run(self, dispatcher, tracker: Tracker, domain) -> list[EventType]:
-        return []
-
-
-class ValidateKbWalkForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_kb_walk_form"
-
-    async def validate_kb_reply(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value == DONE:
-            return {"kb_reply": DONE}
-        if tracker.get_slot("requested_slot") != "kb_reply":
-            # Activation: the message that started the walk is not an answer to it.
-            return {"kb_reply": None}
-        language = _language(tracker)
-        text = str(value or "")
-        slug = tracker.get_slot("kb_tree")
-        path = list(tracker.get_slot("kb_path") or [])
-        try:
-            if slug is None:  # choosing among the offered trees
-                slug = _pick(text, tracker.get_slot("kb_candidates") or [])
-                if slug is None:
-                    dispatcher.utter_message(text=say("kb_no_match", language))
-                    return {"kb_reply": None}
-                node = await show_node(dispatcher, slug=slug, key=None, language=language)
-                return walk_state(slug, node, path)
-            match = await webapp_client.kb_match(
-                slug=slug, key=tracker.get_slot("kb_node"), text=text, language=language
-            )
-            if match is None:
-                dispatcher.utter_message(text=say("kb_no_match", language))
-                return {"kb_reply": None}
-            node = await show_node(dispatcher, slug=slug, key=match["target"], language=language)
-            return walk_state(slug, node, path)
-        except webapp_client.Unavailable:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return {"kb_reply": DONE, "kb_node": None}
+async def resume(reply: Any, *, slug: str, key: str | None) -> None:
+    """An operator handed the chat back at a tree node: continue the walk from there."""
+    node = await show_node(reply.dispatcher, slug=slug, key=key or None, language=reply.language)
+    if node is None:
+        reply.dispatcher.utter_message(response="utter_default")
+        return
+    _walk_slots(reply, slug, node, [])
+    if node["kind"] == "answer":
+        _did_it_help(reply, [])
 
 
 def _pick(text: str, candidates: list[dict[str, str]]) -> str | None:
@@ -191,36 +174,17 @@ def _pick(text: str, candidates: list[dict[str, str]]) -> str | None:
     return None
 
 
-class ActionKbDidItHelp(Action):
-    def name(self) -> str:
-        return "action_kb_did_it_help"
-
-    async def run(self, dispatcher, tracker: Tracker, domain) -> list[EventType]:
-        if tracker.get_slot("kb_node"):
-            dispatcher.utter_message(response="utter_kb_did_it_help")
-        return []
+async def resolved(reply: Any) -> None:
+    await _count(reply.tracker, "resolved")
+    reply.dispatcher.utter_message(response="utter_kb_glad")
+    reply.set("pending", None)
 
 
-class ActionKbResolved(Action):
-    def name(self) -> str:
-        return "action_kb_resolved"
-
-    async def run(self, dispatcher, tracker: Tracker, domain) -> list[EventType]:
-        await _count(tracker, "resolved")
-        dispatcher.utter_message(response="utter_kb_glad")
-        return [SlotSet("kb_node", None)]
-
-
-class ActionKbEscalate(Action):
+async def escalate(reply: Any) -> None:
     """The answer did not help: a person takes over, with the path walked."""
-
-    def name(self) -> str:
-        return "action_kb_escalate"
-
-    async def run(self, dispatcher, tracker: Tracker, domain) -> list[EventType]:
-        await _count(tracker, "escalated")
-        handoff(dispatcher, tracker, "dead_end")
-        return [SlotSet("kb_node", None)]
+    await _count(reply.tracker, "escalated")
+    handoff(reply.dispatcher, reply.tracker, "dead_end", language=reply.language)
+    reply.set("pending", None)
 
 
 async def _count(tracker: Tracker, event: str) -> None:

@@ -5,10 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-
 from actions import webapp_client
 from actions.texts import say
 
@@ -24,44 +20,33 @@ def _date(iso: str, language: str) -> str:
     return f"{day.day} {MONTHS_IT[day.month - 1]} {day.year}"
 
 
-class ActionOffers(Action):
-    def name(self) -> str:
-        return "action_offers"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        language = tracker.get_slot("language") or "it"
-        category = tracker.get_slot("category") or ""
-        try:
-            offers = await webapp_client.offers(language=language, category=category)
-        except webapp_client.Unavailable:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
-        running = [o for o in offers if o["active"]]
-        upcoming = [o for o in offers if not o["active"]]
-        lines: list[str] = []
-        for title, group in (("offers_running", running), ("offers_upcoming", upcoming)):
-            if group:
-                lines.append(say(title, language))
-                lines += [
-                    say(
-                        "offer_line",
-                        language,
-                        name=o["name"],
-                        discount=o["discount_percent"],
-                        starts=_date(o["starts_on"], language),
-                        ends=_date(o["ends_on"], language),
-                    )
-                    + (f" — {o['description']}" if o.get("description") else "")
-                    for o in group
-                ]
-        if not lines:
-            lines.append(say("offers_none", language))
-        dispatcher.utter_message(
-            text="\n".join(lines),
-            buttons=[
-                {"title": say("show_products_button", language), "payload": "/browse_products"}
-            ],
-        )
-        return [SlotSet("topic", "offers")]
+async def offers_say(reply: Any, state: dict[str, Any]) -> None:
+    """What runs now and what is coming (for the garment being searched, if any)."""
+    language = reply.language
+    category = state.get("category") or ""
+    offers = await webapp_client.offers(language=language, category=category)
+    running = [o for o in offers if o["active"]]
+    upcoming = [o for o in offers if not o["active"]]
+    lines: list[str] = []
+    for title, group in (("offers_running", running), ("offers_upcoming", upcoming)):
+        if group:
+            lines.append(say(title, language))
+            lines += [
+                say(
+                    "offer_line",
+                    language,
+                    name=o["name"],
+                    discount=o["discount_percent"],
+                    starts=_date(o["starts_on"], language),
+                    ends=_date(o["ends_on"], language),
+                )
+                + (f" — {o['description']}" if o.get("description") else "")
+                for o in group
+            ]
+    if not lines:
+        lines.append(say("offers_none", language))
+    reply.dispatcher.utter_message(
+        text="\n".join(lines),
+        buttons=[{"title": say("show_products_button", language), "payload": "/browse_products"}],
+    )
+    reply.set("topic", "offers")

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
-
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import webapp_client
 from actions.texts import say
@@ -24,61 +20,55 @@ def _order_line(order: dict[str, Any], language: str) -> str:
     )
 
 
-class ValidateOrderStatusForm(FormValidationAction):
-    """An identified customer needs nothing more; anyone else gives number and check."""
-
-    def name(self) -> str:
-        return "validate_order_status_form"
-
-    async def required_slots(
-        self, domain_slots: list[str], dispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[str]:
-        return [] if tracker.get_slot("customer_id") else domain_slots
-
-    def validate_order_number(self, value, dispatcher, tracker, domain: DomainDict):
-        number = str(value or "").strip().upper()
-        if not number or len(number) > 12:
-            dispatcher.utter_message(response="utter_invalid_value")
-            return {"order_number": None}
-        return {"order_number": number}
-
-    def validate_order_check(self, value, dispatcher, tracker, domain: DomainDict):
-        return {"order_check": str(value or "").strip()[:120] or None}
+ORDER_NUMBER = re.compile(r"\b([a-z]-?\d{5}|\d{5,8})\b", re.IGNORECASE)
+CHECK = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}|\b\d{5}\b", re.IGNORECASE)
 
 
-class ActionOrderStatus(Action):
-    def name(self) -> str:
-        return "action_order_status"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        language = tracker.get_slot("language") or "it"
-        customer_id = tracker.get_slot("customer_id")
-        try:
-            if customer_id:
-                orders = await webapp_client.customer_orders(
-                    customer_id=customer_id, language=language
-                )
-                if not orders:
-                    dispatcher.utter_message(text=say("orders_none", language))
-                    return []
-                lines = [say("orders_intro", language)] + [_order_line(o, language) for o in orders]
-                dispatcher.utter_message(text="\n".join(lines))
-                return []
-            number = tracker.get_slot("order_number") or ""
-            order = await webapp_client.order_checked(
-                number=number, check=tracker.get_slot("order_check") or "", language=language
-            )
-        except webapp_client.Unavailable:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
-        if order is None:
-            dispatcher.utter_message(
-                text=say("order_not_found", language, number=number),
-                buttons=[{"title": say("handoff_button", language), "payload": "/request_human"}],
-            )
-        else:
-            dispatcher.utter_message(text=_order_line(order, language))
-        # Forget the check: it must be given again for another order.
-        return [SlotSet("order_check", None), SlotSet("order_number", None)]
+async def order_status_turn(reply: Any, turn: Any) -> None:
+    """An identified customer's orders at once; anyone else gives number, then a check."""
+    language, tracker = reply.language, reply.tracker
+    customer_id = tracker.get_slot("customer_id")
+    if customer_id:
+        orders = await webapp_client.customer_orders(customer_id=customer_id, language=language)
+        reply.set("pending", None)
+        if not orders:
+            reply.text("orders_none")
+            return
+        lines = [say("orders_intro", language)] + [_order_line(o, language) for o in orders]
+        reply.dispatcher.utter_message(text="\n".join(lines))
+        return
+    pending = tracker.get_slot("pending")
+    number = tracker.get_slot("order_number")
+    text = "" if turn.payload else turn.text
+    found = ORDER_NUMBER.search(text)
+    if found and pending != "order_check":
+        number = found.group(1).upper()
+        if re.fullmatch(r"[A-Z]\d{5}", number):
+            number = f"{number[0]}-{number[1:]}"
+        reply.set("order_number", number)
+    if not number:
+        reply.set("pending", "order_number")
+        reply.asked = "order_number"
+        reply.dispatcher.utter_message(response="utter_ask_order_number")
+        return
+    check = CHECK.search(text) if pending == "order_check" else None
+    if pending == "order_check" and check is None and text.strip():
+        check_value = text.strip()[:120]
+    elif check is not None:
+        check_value = check.group(0)
+    else:
+        reply.set("pending", "order_check")
+        reply.asked = "order_check"
+        reply.dispatcher.utter_message(response="utter_ask_order_check")
+        return
+    order = await webapp_client.order_checked(number=number, check=check_value, language=language)
+    if order is None:
+        reply.dispatcher.utter_message(
+            text=say("order_not_found", language, number=number),
+            buttons=[{"title": say("handoff_button", language), "payload": "/request_human"}],
+        )
+    else:
+        reply.dispatcher.utter_message(text=_order_line(order, language))
+    # Forget the check: it must be given again for another order.
+    reply.set("pending", None)
+    reply.set("order_number", None)

@@ -38,17 +38,30 @@ def language_switch(latest_message: dict[str, Any], current: str | None) -> str 
     return None
 
 
-def context_slots(context: dict[str, Any] | None) -> list[SlotSet]:
-    """What an e-mail already told us (e.g. category pullover, topic offers)."""
+def context_search(context: dict[str, Any] | None) -> dict[str, Any]:
+    """What an e-mail already told us (e.g. category pullover), as search terms."""
     context = context or {}
-    events = []
+    terms: dict[str, Any] = {}
     category = vocabulary.category(str(context.get("category") or ""))
     if category:
-        events.append(SlotSet("category", category))
-    for slot in ("audience", "material", "color", "size"):
-        if context.get(slot):
-            events.append(SlotSet(slot, str(context[slot])))
-    if context.get("topic"):
+        terms["category"] = category
+    for name in ("audience", "size"):
+        if context.get(name):
+            terms[name] = str(context[name])
+    if context.get("material"):
+        terms["materials"] = [str(context["material"])]
+    if context.get("color"):
+        terms["colors"] = [str(context["color"])]
+    return terms
+
+
+def context_slots(context: dict[str, Any] | None) -> list[SlotSet]:
+    """The e-mail's search terms and topic, as slots of the new session."""
+    events = []
+    terms = context_search(context)
+    if terms:
+        events.append(SlotSet("search", terms))
+    if (context or {}).get("topic"):
         events.append(SlotSet("topic", str(context["topic"])))
     return events
 
@@ -73,15 +86,20 @@ class ActionSessionStart(Action):
         events.append(
             SlotSet("ticket", str(metadata["ticket"]) if metadata.get("ticket") else None)
         )
-        events += context_slots(metadata.get("context"))
-        if customer_id and not (metadata.get("context") or {}).get("audience"):
-            # An identified customer shops for themselves unless they say otherwise.
+        terms = context_search(metadata.get("context"))
+        if customer_id and terms and "audience" not in terms:
+            # An identified customer who wrote about a garment shops for themselves unless
+            # they say otherwise.
             try:
                 profile = await webapp_client.customer(customer_id=str(customer_id)) or {}
             except webapp_client.Unavailable:
                 profile = {}
             if profile.get("audience_default"):
-                events.append(SlotSet("audience", profile["audience_default"]))
+                terms["audience"] = profile["audience_default"]
+        if terms:
+            events.append(SlotSet("search", terms))
+        if (metadata.get("context") or {}).get("topic"):
+            events.append(SlotSet("topic", str(metadata["context"]["topic"])))
         events.append(ActionExecuted("action_listen"))
         return events
 

@@ -46,7 +46,7 @@ async def _get(path: str) -> dict[str, Any] | None:
             if response.status != 200:
                 raise Unavailable(f"GET {path}: HTTP {response.status}")
             return await response.json()
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError) as exc:
         raise Unavailable(f"GET {path}: {exc!r}") from exc
 
 
@@ -61,6 +61,29 @@ async def products(*, language: str, **filters: str) -> list[dict[str, Any]]:
     """Product cards for a filter (category, audience, size, color, material, …)."""
     query = urlencode({"lang": language, **{k: v for k, v in filters.items() if v}})
     body = await _get(f"/products?{query}")
+    return (body or {}).get("products", [])
+
+
+async def product_search(*, language: str, **filters: Any) -> dict[str, Any]:
+    """{"products": [cards], "total": n} for a search (lists as comma-separated values)."""
+    params: dict[str, str] = {"lang": language}
+    for name, value in filters.items():
+        if value in (None, "", [], False):
+            continue
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        elif value is True:
+            value = "1"
+        params[name] = str(value)
+    body = await _get(f"/products?{urlencode(params)}") or {}
+    body.setdefault("products", [])
+    body.setdefault("total", len(body["products"]))
+    return body
+
+
+async def product_lookup(*, text: str, language: str) -> list[dict[str, Any]]:
+    """Products a question names (by SKU or by name), best first."""
+    body = await _get(f"/products/lookup?{urlencode({'q': text[:300], 'lang': language})}")
     return (body or {}).get("products", [])
 
 
@@ -97,7 +120,7 @@ async def _post(path: str, body: dict[str, Any]) -> dict[str, Any] | None:
             if response.status != 200:
                 raise Unavailable(f"POST {path}: HTTP {response.status}")
             return await response.json()
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError) as exc:
         raise Unavailable(f"POST {path}: {exc!r}") from exc
 
 

@@ -3,7 +3,9 @@
 Websocket routes are added by the web chat and console apps as they land.
 """
 
+import logging
 import os
+import threading
 
 from django.core.asgi import get_asgi_application
 
@@ -25,3 +27,24 @@ application = ProtocolTypeRouter(
         "websocket": URLRouter(websocket_urlpatterns),
     }
 )
+
+
+def _warm_up_kb_search() -> None:
+    """Load the spaCy pipelines and build the KB index before the first customer asks:
+    cold, that takes seconds, longer than the bot's actions wait for the web."""
+    from django.db import close_old_connections
+
+    from kb.content import LANGUAGES
+    from kb.search import kb_search
+
+    try:
+        for language in LANGUAGES:
+            kb_search(query="warm up", language=language)
+    except Exception:  # a warm-up never stops the web; the first search will build it
+        logging.getLogger(__name__).exception("KB search warm-up failed")
+    finally:
+        close_old_connections()
+
+
+if os.environ.get("SPORTELLO_SKIP_WARM_UP") != "1":
+    threading.Thread(target=_warm_up_kb_search, name="kb-warm-up", daemon=True).start()

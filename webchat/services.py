@@ -333,10 +333,14 @@ def _bot_message_fields(response: dict[str, Any]) -> dict[str, Any]:
             "payload": {"products": _json_safe(custom.get("products") or [])},
         }
     if isinstance(custom, dict) and custom.get("type") == "buttons":
+        payload: dict[str, Any] = {"buttons": _buttons(custom.get("buttons"))}
+        if isinstance(custom.get("asks"), str):
+            # What the bot asks for (docs/protocol.md): a refining question of the search.
+            payload["asks"] = custom["asks"][:40]
         return {
             "kind": Message.Kind.BUTTONS,
             "text": text or str(custom.get("text") or ""),
-            "payload": {"buttons": _buttons(custom.get("buttons"))},
+            "payload": payload,
         }
     if response.get("buttons"):
         return {

@@ -1,8 +1,10 @@
-"""Each skill's action run with a tracker against a real web server with the demo data."""
+"""action_respond run with a tracker against a real web server with the demo data: each
+skill it picks, and how a turn answers, refines or digresses."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,11 +12,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionFallback, ActionHandoff
-from actions.offers import ActionOffers
-from actions.order_status import ActionOrderStatus, ValidateOrderStatusForm
+from actions.respond import ActionRespond
 from actions.session import ActionSessionStart, ValidateSlotMappings
-from actions.shop_assistant import ActionProposeProducts, ValidateShopAssistantForm
+
+WOOLLY = {"lana", "lana merino", "lana e acrilico", "wool", "merino wool", "wool and acrylic"}
 
 
 def tracker(
@@ -22,13 +23,15 @@ def tracker(
     text: str = "",
     intent: str = "",
     metadata: dict[str, Any] | None = None,
+    confidence: float = 1.0,
 ) -> Tracker:
     return Tracker(
         sender_id="conversation-1",
         slots={"language": "it", **(slots or {})},
         latest_message={
             "text": text,
-            "intent": {"name": intent, "confidence": 1.0},
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": [],
             "metadata": metadata or {},
         },
         events=[],
@@ -45,101 +48,178 @@ async def run(action, slots=None, text="", intent="", domain=None, metadata=None
     return dispatcher.messages, events
 
 
+async def respond(text: str, intent: str = "browse_products", **slots: Any):
+    messages, events = await run(ActionRespond(), slots, text=text, intent=intent)
+    return messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
 def catalogs(messages: list[dict]) -> list[dict]:
     return [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == "catalog"]
 
 
-async def test_kids_wool_pullovers_and_nothing_else(web_server):
-    messages, events = await run(
-        ActionProposeProducts(),
-        {"category": "pullover", "audience": "kids", "material": "wool", "color": "any"},
+def said(messages: list[dict]) -> str:
+    return " ".join(
+        str(m.get("text") or (m.get("custom") or {}).get("text") or m.get("response") or "")
+        for m in messages
     )
+
+
+def asked(messages: list[dict]) -> list[str]:
+    return [m["custom"]["asks"] for m in messages if (m.get("custom") or {}).get("asks")]
+
+
+async def test_kids_wool_pullovers_at_once_and_nothing_else(web_server):
+    messages, slots = await respond("vorrei un pullover di lana per mio figlio")
     (catalog,) = catalogs(messages)
     assert catalog["products"]
-    assert {(p["category"], p["audience"], p["material"]) for p in catalog["products"]} == {
-        ("pullover", "kids", "lana")
-    }
-    shown = next(e for e in events if e["name"] == "products_shown")["value"]
-    assert shown == [p["sku"] for p in catalog["products"]]
-    assert any(b["payload"] == "/request_human" for m in messages for b in m.get("buttons", []))
+    assert {(p["category"], p["audience"]) for p in catalog["products"]} == {("pullover", "kids")}
+    assert {p["material"] for p in catalog["products"]} <= WOOLLY
+    assert slots["search"]["category"] == "pullover" and slots["search"]["audience"] == "kids"
+    assert slots["products_shown"] == [p["sku"] for p in catalog["products"]]
+
+
+async def test_no_wool_under_a_price_is_respected(web_server):
+    messages, _ = await respond("un maglione da donna senza lana, entro gli 80 euro")
+    (catalog,) = catalogs(messages)
+    assert catalog["products"]
+    for product in catalog["products"]:
+        assert product["material"] not in WOOLLY
+        assert Decimal(product.get("offer_price") or product["price"]) <= 80
+    assert "senza lana" in catalog["text"]
+
+
+async def test_a_follow_up_refines_the_search(web_server):
+    first, slots = await respond("cardigan da donna")
+    messages, slots = await respond("solo quelli rosa", "inform", search=slots["search"])
+    (catalog,) = catalogs(messages)
+    assert all(p["category"] == "cardigan" and "pink" in p["colours"] for p in catalog["products"])
+    assert not asked(messages)
+
+
+async def test_the_cheapest_comes_first(web_server):
+    messages, _ = await respond("the cheapest jacket for men", language="en")
+    (catalog,) = catalogs(messages)
+    prices = [Decimal(p.get("offer_price") or p["price"]) for p in catalog["products"]]
+    assert prices == sorted(prices)
 
 
 async def test_mario_hears_about_the_new_kids_collection_an_anonymous_visitor_does_not(
     web_server,
 ):
-    mario = web_server.mario_id
-    slots = {"category": "pullover", "audience": "man", "size": "L", "color": "any"}
-    messages, _ = await run(ActionProposeProducts(), {**slots, "customer_id": mario})
+    search = {"category": "pullover", "audience": "man", "size": "L"}
+    messages, _ = await respond("/browse_products", customer_id=web_server.mario_id, search=search)
     assert any("collezione 0-12" in c["text"] for c in catalogs(messages))
-    messages, _ = await run(ActionProposeProducts(), slots)
+    messages, _ = await respond("/browse_products", search=search)
     assert not any("0-12" in c["text"] for c in catalogs(messages))
 
 
 async def test_the_june_pullover_offer_is_announced(web_server):
-    messages, _ = await run(ActionOffers(), {"category": "pullover"})
-    assert "In arrivo:" in messages[0]["text"] and "1 giugno" in messages[0]["text"]
+    messages, _ = await respond("che offerte avete?", "ask_offers", search={"category": "pullover"})
+    assert "In arrivo:" in said(messages) and "1 giugno" in said(messages)
 
 
 async def test_an_identified_customer_gets_their_orders(web_server):
-    mario = web_server.mario_id
-    messages, _ = await run(ActionOrderStatus(), {"customer_id": mario})
-    text = messages[0]["text"]
+    messages, _ = await respond(
+        "dov'è il mio ordine?", "order_status", customer_id=web_server.mario_id
+    )
+    text = said(messages)
     assert text.startswith("Ecco i tuoi ultimi ordini:") and text.count("• A-") == 3
 
 
 async def test_an_order_number_needs_the_matching_check(web_server):
-    mario = web_server.mario_id
     from actions import webapp_client
 
-    number = (await webapp_client.customer_orders(customer_id=mario, language="it"))[0]["number"]
-    wrong, _ = await run(ActionOrderStatus(), {"order_number": number, "order_check": "x@y.z"})
-    assert wrong[0]["text"].startswith(f"Non trovo un ordine {number}")
-    right, events = await run(
-        ActionOrderStatus(), {"order_number": number, "order_check": "mario.rossi@example.it"}
+    orders = await webapp_client.customer_orders(customer_id=web_server.mario_id, language="it")
+    number = orders[0]["number"]
+    messages, slots = await respond(f"a che punto è l'ordine {number}?", "order_status")
+    assert messages[0]["response"] == "utter_ask_order_check"
+    assert (slots["pending"], slots["order_number"]) == ("order_check", number)
+    wrong, _ = await respond("x@y.zz", "inform", pending="order_check", order_number=number)
+    assert said(wrong).startswith(f"Non trovo un ordine {number}")
+    right, slots = await respond(
+        "mario.rossi@example.it", "inform", pending="order_check", order_number=number
     )
-    assert right[0]["text"].startswith(f"• {number}")
-    assert {e["name"]: e["value"] for e in events}["order_check"] is None
+    assert said(right).startswith(f"• {number}")
+    assert slots["order_number"] is None and slots["pending"] is None
 
 
-async def test_an_identified_customer_is_not_asked_for_number_and_check():
-    form = ValidateOrderStatusForm()
-    slots = await form.required_slots(
-        ["order_number", "order_check"], None, tracker({"customer_id": "1"}), {}
+async def test_handoff_carries_the_context_card(web_server):
+    messages, _ = await respond(
+        "voglio parlare con un operatore",
+        "request_human",
+        search={"category": "pullover"},
+        products_shown=["PUL-K-001"],
+        kb_path=["returns"],
     )
-    assert slots == []
-
-
-async def test_a_childs_age_is_a_size_and_says_who_it_is_for():
-    form = ValidateShopAssistantForm()
-    result = form.validate_size("ha 5 anni", CollectingDispatcher(), tracker(), {})
-    assert result == {"size": "5-6y", "audience": "kids"}
-    assert form.validate_color("qualsiasi", CollectingDispatcher(), tracker(), {}) == {
-        "color": "any"
-    }
-    assert form.validate_category("un maglioncino", CollectingDispatcher(), tracker(), {}) == {
-        "category": "pullover"
-    }
-
-
-async def test_handoff_carries_the_context_card():
-    messages, _ = await run(
-        ActionHandoff(),
-        {"category": "pullover", "products_shown": ["PUL-K-001"], "kb_path": ["returns"]},
-        text="voglio parlare con un operatore",
-        intent="request_human",
-    )
-    card = next(m["custom"] for m in messages if m.get("custom"))
+    card = next(m["custom"] for m in messages if (m.get("custom") or {}).get("type"))
     assert card["type"] == "handoff" and card["reason"] == "asked"
     assert card["context"]["shop_assistant"] == {"category": "pullover"}
     assert card["context"]["products_shown"] == ["PUL-K-001"]
     assert card["context"]["last_message"] == "voglio parlare con un operatore"
 
 
-async def test_the_second_misunderstanding_hands_off():
-    first, events = await run(ActionFallback(), {"fallback_count": 0})
-    assert first[0]["response"] == "utter_default"
-    second, _ = await run(ActionFallback(), {"fallback_count": events[0]["value"]})
-    assert any((m.get("custom") or {}).get("reason") == "low_confidence" for m in second)
+async def test_anger_is_acknowledged_and_handed_off_a_neutral_question_is_not(web_server):
+    messages, _ = await respond("è la terza volta che scrivo, è una vergogna!", "complain")
+    assert any((m.get("custom") or {}).get("reason") == "complaint" for m in messages)
+    messages, _ = await respond("ho un problema: come faccio un reso?", "complain")
+    assert not any((m.get("custom") or {}).get("type") == "handoff" for m in messages)
+    assert said(messages)
+
+
+async def test_the_same_misunderstanding_twice_offers_a_person(web_server):
+    first, slots = await respond("asdfgh qwrtz", "nlu_fallback")
+    assert "non ho capito" in said(first).lower()
+    second, _ = await respond(
+        "asdfgh qwrtz",
+        "nlu_fallback",
+        last_question=slots["last_question"],
+        question_repeats=slots["question_repeats"],
+    )
+    assert "operatore" in said(second).lower()
+    assert any(b["payload"] == "/request_human" for b in second[0]["custom"]["buttons"])
+
+
+async def test_unsold_things_are_named_with_what_the_shop_sells(web_server):
+    messages, _ = await respond("vendete borse?", "browse_products")
+    text = said(messages)
+    assert "borse" in text and "pullover" in text and not catalogs(messages)
+
+
+async def test_size_advice_from_height_and_weight(web_server):
+    messages, _ = await respond(
+        "I'm 180 cm and 80 kg, what size should I take?", "support_question", language="en"
+    )
+    text = said(messages)
+    assert "size M" in text and "Men's sizes" in text and "guide" in text
+
+
+async def test_a_product_by_code(web_server):
+    messages, _ = await respond("il PUL-W-003 è di cashmere?", "browse_products")
+    (catalog,) = catalogs(messages)
+    assert catalog["products"][0]["sku"] == "PUL-W-003"
+    assert "cashmere" in catalog["text"] and "189" in catalog["text"]
+
+
+async def test_a_question_in_the_middle_of_a_search_is_answered_then_the_search_offered(
+    web_server,
+):
+    messages, slots = await respond(
+        "quanto tempo ci vuole per la spedizione?",
+        "support_question",
+        search={"category": "pullover", "audience": "man"},
+        pending="search:refine",
+    )
+    assert not catalogs(messages)
+    assert any(
+        b["payload"] == "/browse_products"
+        for m in messages
+        for b in (m.get("custom") or {}).get("buttons", [])
+    )
+
+
+async def test_a_language_request_switches_the_reply_language(web_server):
+    messages, slots = await respond("can we speak English please?", "inform")
+    assert slots["language"] == "en" and "English" in said(messages)
 
 
 async def test_session_start_takes_language_and_the_emails_context(web_server):
@@ -147,32 +227,28 @@ async def test_session_start_takes_language_and_the_emails_context(web_server):
     _, events = await run(ActionSessionStart(), {"session_started_metadata": metadata})
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["language"] == "en"
-    assert slots["category"] == "pullover" and slots["topic"] == "offers"
+    assert slots["search"] == {"category": "pullover"} and slots["topic"] == "offers"
 
 
 async def test_the_webapp_client_reports_an_unreachable_web(monkeypatch):
-
     monkeypatch.setenv("WEB_INTERNAL_URL", "http://127.0.0.1:9")
-    messages, _ = await run(ActionOffers(), {})
+    messages, _ = await respond("che offerte avete?", "ask_offers")
     assert messages[0]["response"] == "utter_service_unavailable"
     json.dumps(messages)
 
 
 async def test_a_hand_back_at_a_kb_node_continues_the_walk_there(web_server):
-    from actions.kb_trees import ActionKbSearch
-
     metadata = {"resume_at": {"skill": "kb", "kb_tree": "returns", "kb_node": "where-bought"}}
     messages, events = await run(
-        ActionKbSearch(), text="/support_question", intent="support_question", metadata=metadata
+        ActionRespond(), text="/support_question", intent="support_question", metadata=metadata
     )
     assert messages[0]["custom"]["text"] == "Dove hai acquistato l'articolo?"
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert (slots["kb_tree"], slots["kb_node"], slots["kb_reply"]) == (
+    assert (slots["kb_tree"], slots["kb_node"], slots["pending"]) == (
         "returns",
         "where-bought",
-        None,
+        "kb",
     )
-    assert events[-1] == {"event": "followup", "timestamp": None, "name": "kb_walk_form"}
 
 
 @pytest.mark.parametrize(
