@@ -465,7 +465,10 @@ async def _greet(reply: Reply) -> None:
     customer_id = reply.tracker.get_slot("customer_id")
     profile = None
     if customer_id:
-        profile = await webapp_client.customer(customer_id=customer_id)
+        try:
+            profile = await webapp_client.customer(customer_id=customer_id)
+        except webapp_client.Unavailable:
+            profile = None  # a plain greeting is better than none
     if profile and profile.get("first_name"):
         reply.dispatcher.utter_message(
             response="utter_greet_named", first_name=profile["first_name"]

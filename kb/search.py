@@ -33,8 +33,14 @@ from kb.text import lemmas
 CONFIDENT_SCORE = 0.4
 # Below this a hit is noise: callers should not even offer it.
 MINIMUM_SCORE = 0.12
-# The best answer node is named only when it matches this well on its own.
+# The best answer node is named only when it matches this well on its own...
 NODE_MIN_SCORE = 0.25
+# ...and beats the tree's next best answer by this factor: a question that fits several
+# answers equally ("ho una domanda sul reso") starts at the tree's root instead.
+NODE_MARGIN = 1.3
+# ...and only when a whole word or phrase of the question is rare among the tree's answers
+# (log-scaled share: 1 in one answer only, about 0.3 in every answer).
+NODE_TELLING = 0.5
 
 K1 = 1.2
 B = 0.75
@@ -43,10 +49,19 @@ WEIGHT_TITLE = 3
 WEIGHT_EXAMPLES = 2
 WEIGHT_LABELS = 2  # choice labels and synonyms leading to a node
 WEIGHT_TEXT = 1
+# Choosing the answer node inside a tree: the labels that lead straight to an answer name
+# it best; the labels further up its path (the ancestors' choices) set the context.
+WEIGHT_NODE_LABELS = 3
+WEIGHT_NODE_PATH = 1
 MAX_QUERY_CHARS = 1000
 STEM_CHARS = 5
 STEM_MARK = "~"
 STEM_WEIGHT = 0.5
+PAIR_MARK = "+"
+# A query word the index does not know is read as a known word one edit away (a typo:
+# "acetate" → "accettare" is two, "spedizone" → "spedizione" one), at this weight.
+TYPO_MIN_CHARS = 5
+TYPO_WEIGHT = 0.8
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,10 @@ class _LanguageIndex:
     trees: list[_Doc] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
     answers: dict[str, list[_Doc]] = field(default_factory=dict)  # slug → answer passages
+    # slug → in how many of the tree's answers each term occurs (what tells answers apart)
+    answer_df: dict[str, Counter[str]] = field(default_factory=dict)
+    # a word with one letter deleted → the known lemmas it comes from (typo lookup)
+    deletions: dict[str, set[str]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     unknown_idf: float = 0.0
     avg_tree_length: float = 1.0
@@ -111,9 +130,13 @@ class SearchIndex:
 
     def search(self, query: str, language: str, limit: int = 3) -> list[SearchHit]:
         index = self.languages[language]
-        terms = _query_terms(query, language)
+        found, corrected = _correct_typos(lemmas(query[:MAX_QUERY_CHARS], language), index)
+        terms = _query_terms(found, corrected)
         if not terms or not index.trees:
             return []
+        node_terms = dict(terms)
+        for pair in _pairs(found):
+            node_terms.setdefault(pair, 1.0)
         best_possible = sum(
             weight * index.idf.get(t, index.unknown_idf) for t, weight in terms.items()
         ) * (K1 + 1)
@@ -139,7 +162,7 @@ class SearchIndex:
                     slug=slug,
                     title=index.titles[slug],
                     score=round(score, 4),
-                    node=_best_answer(index, slug, terms, best_possible),
+                    node=_best_answer(index, slug, node_terms),
                 )
             )
         return hits
@@ -149,27 +172,111 @@ def _term_score(idf: float, tf: float, length: int, avg_length: float) -> float:
     return idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg_length))
 
 
-def _query_terms(query: str, language: str) -> dict[str, float]:
-    """Each distinct query term with its weight (stems count less than whole lemmas)."""
+def _query_terms(
+    found: list[str], corrected: set[str] | frozenset[str] = frozenset()
+) -> dict[str, float]:
+    """Each distinct query term with its weight (stems count less than whole lemmas, and a
+    word read through a typo less than one written right)."""
     terms: dict[str, float] = {}
-    for term in terms_of(query[:MAX_QUERY_CHARS], language):
-        terms.setdefault(term, STEM_WEIGHT if term.startswith(STEM_MARK) else 1.0)
+    for lemma in found:
+        typo = TYPO_WEIGHT if lemma in corrected else 1.0
+        terms.setdefault(lemma, typo)
+        if len(lemma) > STEM_CHARS:
+            terms.setdefault(STEM_MARK + lemma[:STEM_CHARS], STEM_WEIGHT * typo)
     return terms
 
 
-def _best_answer(
-    index: _LanguageIndex, slug: str, terms: dict[str, float], best: float
-) -> str | None:
-    top_key, top_score = None, 0.0
-    for doc in index.answers.get(slug, []):
-        score = sum(
-            weight * _term_score(index.idf[t], doc.terms[t], doc.length, index.avg_answer_length)
-            for t, weight in terms.items()
-            if t in doc.terms
-        )
-        if score > top_score:
-            top_key, top_score = doc.node, score
-    return top_key if top_score / best >= NODE_MIN_SCORE else None
+def _correct_typos(found: list[str], index: _LanguageIndex) -> tuple[list[str], set[str]]:
+    """Each unknown long word read as the known lemma one edit away, if there is exactly one.
+
+    Symmetric deletion: a word and a lemma are one insertion, deletion, substitution or
+    swap apart when deleting at most one letter from each gives the same string. The
+    lookup is a few dictionary reads per unknown word. Returns the lemmas and the set of
+    corrected ones (they count at TYPO_WEIGHT).
+    """
+    corrected_lemmas, corrected = [], set()
+    for term in found:
+        if term in index.idf or len(term) < TYPO_MIN_CHARS or not term.isalpha():
+            corrected_lemmas.append(term)
+            continue
+        candidates: set[str] = set(index.deletions.get(term, ()))
+        for variant in _deletions(term):
+            if variant in index.idf:
+                candidates.add(variant)
+            candidates |= index.deletions.get(variant, set())
+        if len(candidates) == 1:
+            (known,) = candidates
+            corrected_lemmas.append(known)
+            corrected.add(known)
+        else:
+            corrected_lemmas.append(term)
+    return corrected_lemmas, corrected
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _best_answer(index: _LanguageIndex, slug: str, terms: dict[str, float]) -> str | None:
+    """The answer the question points at, or None when it fits no answer, or several alike.
+
+    BM25 over the tree's answers, each term also weighed by how much it tells this tree's
+    answers apart ("reso" in every answer of the returns tree says nothing about which
+    one), and two adjacent query lemmas that are two adjacent lemmas of a choice label
+    ("pacco regalo") count as one more term. The score is divided by the most the query's
+    words that this tree knows could score, so words of other topics do not hide an answer.
+    """
+    answers = index.answers.get(slug, [])
+    answer_df = index.answer_df.get(slug, Counter())
+    if not answers:
+        return None
+    known = {t: w for t, w in terms.items() if t in answer_df}
+    best = sum(w * index.idf[t] for t, w in known.items() if not _is_pair(t)) * (K1 + 1)
+    if not best:
+        return None
+    spread = math.log(1 + len(answers))
+    specific = {t: math.log(1 + len(answers) / answer_df[t]) / spread for t in known}
+    scores = []
+    for doc in answers:
+        score = 0.0
+        for term, weight in known.items():
+            tf = doc.terms.get(term)
+            if tf:
+                score += (
+                    weight
+                    * specific[term]
+                    * _term_score(_idf(index, term), tf, doc.length, index.avg_answer_length)
+                )
+        scores.append((score, doc))
+    scores.sort(key=lambda item: -item[0])
+    top_score, top = scores[0]
+    runner_up = scores[1][0] if len(scores) > 1 else 0.0
+    if top_score / best < NODE_MIN_SCORE or top_score < NODE_MARGIN * runner_up:
+        return None
+    # Evidence from a word or a label's phrase that sets answers apart, not only from
+    # half-weight stems ("assist" → ~assis) or words every answer shares.
+    if not any(
+        t in top.terms and not t.startswith(STEM_MARK) and specific[t] >= NODE_TELLING
+        for t in known
+    ):
+        return None
+    return top.node
+
+
+def _is_pair(term: str) -> bool:
+    return PAIR_MARK in term
+
+
+def _idf(index: _LanguageIndex, term: str) -> float:
+    if _is_pair(term):
+        first, second = term.split(PAIR_MARK)
+        return (index.idf.get(first, 0.0) + index.idf.get(second, 0.0)) / 2
+    return index.idf[term]
+
+
+def _pairs(found: list[str]) -> list[str]:
+    """Adjacent lemmas as one term ("pacco+regalo"), for phrases of choice labels."""
+    return [f"{a}{PAIR_MARK}{b}" for a, b in zip(found, found[1:], strict=False)]
 
 
 @dataclass(frozen=True)
@@ -180,6 +287,8 @@ class _Analysis:
     title: str
     header: Counter[str]  # title and example questions
     passages: tuple[tuple[str, str, Counter[str]], ...]  # (node key, kind, terms)
+    # (answer key, terms): its text, the labels leading to it and the labels of its path
+    answers: tuple[tuple[str, Counter[str]], ...] = ()
 
 
 def _analyse(content: dict[str, Any], language: str) -> _Analysis:
@@ -192,17 +301,67 @@ def _analyse(content: dict[str, Any], language: str) -> _Analysis:
     for example in content["examples"].get(language, []):
         _add(header, example, language, WEIGHT_EXAMPLES)
     incoming = _incoming_labels(content, language)
+    parents = _parents(content)
+    label_lemmas = {
+        key: [lemmas(label, language) for label in labels] for key, labels in incoming.items()
+    }
+    label_terms = {
+        key: Counter(term for found in per_label for term in _with_stems(found))
+        for key, per_label in label_lemmas.items()
+    }
+    label_pairs = {
+        key: Counter(pair for found in per_label for pair in _pairs(found))
+        for key, per_label in label_lemmas.items()
+    }
     passages = []
+    answers = []
     for node in content["nodes"]:
-        passage: Counter[str] = Counter()
-        for label in incoming.get(node["key"], []):
-            _add(passage, label, language, WEIGHT_LABELS)
+        labels = label_terms.get(node["key"], Counter())
+        passage: Counter[str] = Counter({t: n * WEIGHT_LABELS for t, n in labels.items()})
         text = node["text"].get(language, "")
         if node["kind"] == "answer":
             text = markdown_to_text(text)
-        _add(passage, text, language, WEIGHT_TEXT)
+        text_terms = Counter(terms_of(text, language))
+        passage.update({t: n * WEIGHT_TEXT for t, n in text_terms.items()})
         passages.append((node["key"], node["kind"], passage))
-    return _Analysis(slug=slug, title=title, header=header, passages=tuple(passages))
+        if node["kind"] == "answer":
+            answer: Counter[str] = Counter({t: n * WEIGHT_TEXT for t, n in text_terms.items()})
+            answer.update({t: n * WEIGHT_NODE_LABELS for t, n in labels.items()})
+            pairs = label_pairs.get(node["key"], Counter())
+            answer.update({t: n * WEIGHT_NODE_LABELS for t, n in pairs.items()})
+            for ancestor in _ancestors(node["key"], parents):
+                path = label_terms.get(ancestor, Counter())
+                answer.update({t: n * WEIGHT_NODE_PATH for t, n in path.items()})
+            answers.append((node["key"], answer))
+    return _Analysis(
+        slug=slug,
+        title=title,
+        header=header,
+        passages=tuple(passages),
+        answers=tuple(answers),
+    )
+
+
+def _parents(content: dict[str, Any]) -> dict[str, set[str]]:
+    parents: dict[str, set[str]] = defaultdict(set)
+    for node in content["nodes"]:
+        for choice in node.get("choices", []):
+            if choice.get("target"):
+                parents[choice["target"]].add(node["key"])
+    return parents
+
+
+def _ancestors(key: str, parents: dict[str, set[str]]) -> set[str]:
+    """The question nodes above `key` on any path (cycles and reuse visited once)."""
+    seen: set[str] = set()
+    pending = list(parents.get(key, ()))
+    while pending:
+        current = pending.pop()
+        if current in seen or current == key:
+            continue
+        seen.add(current)
+        pending.extend(parents.get(current, ()))
+    return seen
 
 
 def _build(analyses: list[_Analysis]) -> _LanguageIndex:
@@ -214,15 +373,18 @@ def _build(analyses: list[_Analysis]) -> _LanguageIndex:
         index.titles[analysis.slug] = analysis.title
         tree_terms = Counter(analysis.header)
         document_frequency.update(analysis.header.keys())
-        answers = []
-        for key, kind, passage in analysis.passages:
+        for _key, _kind, passage in analysis.passages:
             tree_terms.update(passage)
             document_frequency.update(passage.keys())
-            if kind == "answer":
-                answers.append(_Doc(slug=analysis.slug, node=key, terms=passage))
         passages_total += 1 + len(analysis.passages)
         index.trees.append(_Doc(slug=analysis.slug, node=None, terms=tree_terms))
-        index.answers[analysis.slug] = answers
+        index.answers[analysis.slug] = [
+            _Doc(slug=analysis.slug, node=key, terms=terms) for key, terms in analysis.answers
+        ]
+        answer_df: Counter[str] = Counter()
+        for _key, terms in analysis.answers:
+            answer_df.update(terms.keys())
+        index.answer_df[analysis.slug] = answer_df
     total = max(passages_total, 1)
     index.idf = {
         term: math.log(1 + (total - df + 0.5) / (df + 0.5))
@@ -232,6 +394,10 @@ def _build(analyses: list[_Analysis]) -> _LanguageIndex:
     for doc_index, doc in enumerate(index.trees):
         for term in doc.terms:
             index.postings.setdefault(term, []).append(doc_index)
+    for term in index.idf:
+        if len(term) >= TYPO_MIN_CHARS - 1 and not term.startswith(STEM_MARK):
+            for variant in _deletions(term):
+                index.deletions.setdefault(variant, set()).add(term)
     if index.trees:
         index.avg_tree_length = sum(d.length for d in index.trees) / len(index.trees) or 1.0
     all_answers = [doc for docs in index.answers.values() for doc in docs]
@@ -253,7 +419,10 @@ def _incoming_labels(content: dict[str, Any], language: str) -> dict[str, list[s
 def terms_of(text: str, language: str) -> list[str]:
     """Lemmas, plus a prefix stem of each long lemma ("~conse" joins consegna and consegnare:
     the lookup lemmatizer knows words, not word families)."""
-    found = lemmas(text, language)
+    return _with_stems(lemmas(text, language))
+
+
+def _with_stems(found: list[str]) -> list[str]:
     return found + [STEM_MARK + lemma[:STEM_CHARS] for lemma in found if len(lemma) > STEM_CHARS]
 
 

@@ -672,7 +672,7 @@ def tree_import_yaml(
 
 
 def demo_trees_load() -> dict[str, int]:
-    """Load the seven demo trees from kb/demo_trees/*.yml and publish them (idempotent).
+    """Load the demo trees from kb/demo_trees/*.yml and publish them (idempotent).
 
     A demo tree that people have since edited or published is left alone, so running
     `load_demo` again never throws away an author's work. Call it after the teams exist.

@@ -47,6 +47,11 @@ FILLER_LEMMAS = {
         "aiuto",
         "potere",
         "dovere",
+        "servire",
+        "problema",
+        # every message to a shop is about a purchase: the word alone names no topic
+        "acquisto",
+        "acquistare",
     },
     "en": {
         "information",
@@ -68,6 +73,8 @@ FILLER_LEMMAS = {
         "need",
         "help",
         "wonder",
+        "problem",
+        "purchase",
     },
 }
 # Kept for choice matching: "sì"/"no" decide between two choices.
