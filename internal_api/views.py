@@ -20,6 +20,10 @@ from shop.models import Audience, Category, Material
 API_VERSION = "1"
 LANGUAGES = ("it", "en")
 AUDIENCE_BY_SALUTATION = {"mr": Audience.MAN, "ms": Audience.WOMAN}
+PRODUCTS_LIMIT_DEFAULT = 6
+PRODUCTS_LIMIT_MAX = 24
+LIST_MAX_VALUES = 20  # in one any-of/none-of parameter
+LOOKUP_TEXT_MAX_CHARS = 500
 
 
 class BadQuery(Exception):
@@ -38,6 +42,46 @@ def _choice(request: HttpRequest, name: str, allowed: set[str]) -> str:
     if value and value not in allowed:
         raise BadQuery(f"{name}={value!r} is not one of {', '.join(sorted(allowed))}")
     return value
+
+
+def _choices(request: HttpRequest, name: str, allowed: set[str]) -> tuple[str, ...]:
+    """A comma-separated list (`materials=wool,merino`); every value must be known."""
+    values = _list(request, name)
+    for value in values:
+        if value not in allowed:
+            raise BadQuery(f"{name}: {value!r} is not one of {', '.join(sorted(allowed))}")
+    return values
+
+
+def _list(request: HttpRequest, name: str, *, max_chars: int = 20) -> tuple[str, ...]:
+    values = tuple(
+        dict.fromkeys(v.strip() for v in request.GET.get(name, "").split(",") if v.strip())
+    )
+    if len(values) > LIST_MAX_VALUES:
+        raise BadQuery(f"{name} takes at most {LIST_MAX_VALUES} values")
+    return tuple(v[:max_chars] for v in values)
+
+
+def _price(request: HttpRequest, name: str) -> Decimal | None:
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        price = Decimal(value)
+    except InvalidOperation:
+        raise BadQuery(f"{name} must be a number") from None
+    if not price.is_finite() or price < 0:
+        raise BadQuery(f"{name} must be a number of at least 0")
+    return price
+
+
+def _count(request: HttpRequest, name: str, *, default: int, maximum: int) -> int:
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdecimal():
+        raise BadQuery(f"{name} must be a whole number of at least 0")
+    return min(int(value), maximum)
 
 
 def _api(view):
@@ -100,27 +144,51 @@ def order_detail(request: HttpRequest, number: str):
 
 @_api
 def products(request: HttpRequest):
+    """Published, in-stock product cards for a filter; `total` counts all matches."""
     language = _language(request)
-    max_price = request.GET.get("max_price", "")
-    try:
-        max_price_value = Decimal(max_price) if max_price else None
-    except InvalidOperation:
-        raise BadQuery("max_price must be a number") from None
+    materials = set(Material.objects.values_list("code", flat=True))
     flt = selectors.CatalogFilter(
         category=_choice(request, "category", set(Category.values)),
         audience=_choice(request, "audience", set(Audience.values)),
-        material=_choice(request, "material", set(Material.objects.values_list("code", flat=True))),
+        material=_choice(request, "material", materials),
+        materials=_choices(request, "materials", materials),
+        exclude_materials=_choices(request, "exclude_materials", materials),
         fibre_type=_choice(request, "fibre_type", set(Material.FibreType.values)),
         size=request.GET.get("size", "").strip()[:10],
         color=request.GET.get("color", "").strip()[:20],
-        max_price=max_price_value,
+        # Not checked against a list: an unknown colour simply matches nothing.
+        colors=_list(request, "colors"),
+        # min_price above max_price is no error: nothing costs that ("cheaper than the
+        # cheapest shown" may cross a minimum the customer gave before).
+        min_price=_price(request, "min_price"),
+        max_price=_price(request, "max_price"),
         on_offer=request.GET.get("on_offer") == "1",
+        sort=_choice(request, "sort", set(selectors.SORT_ORDERS) - {""}),
     )
-    limit = min(
-        int(request.GET.get("limit", "6")) if request.GET.get("limit", "").isdigit() else 6, 24
-    )
-    found = selectors.products_matching(flt, limit=limit)
-    return {"products": [selectors.product_card(p, language=language) for p in found]}
+    limit = _count(request, "limit", default=PRODUCTS_LIMIT_DEFAULT, maximum=PRODUCTS_LIMIT_MAX)
+    found, total = selectors.products_search(flt, limit=limit)
+    offers = list(selectors.offers_active().prefetch_related("products"))
+    return {
+        "products": [selectors.product_card(p, language=language, offers=offers) for p in found],
+        "total": total,
+    }
+
+
+@_api
+def product_lookup(request: HttpRequest):
+    """The products one question is about: an SKU written anywhere in `q`, else names."""
+    language = _language(request)
+    text = request.GET.get("q", "").strip()[:LOOKUP_TEXT_MAX_CHARS]
+    if not text:
+        raise BadQuery("q is required")
+    found = selectors.products_lookup(text=text)
+    offers = list(selectors.offers_active().prefetch_related("products"))
+    return {
+        "products": [
+            {**selectors.product_details(p, language=language, offers=offers), "score": score}
+            for p, score in found
+        ]
+    }
 
 
 @_api

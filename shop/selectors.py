@@ -7,6 +7,8 @@ operator pushes): the widget renders exactly these fields.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -20,6 +22,8 @@ from django.utils import timezone
 from shop.models import Audience, Offer, Order, Product
 
 NEW_ARRIVAL_DAYS = 30
+SORT_ORDERS = ("", "price", "-price")  # "": on offer first, then new arrivals, then price
+LOW_STOCK_MAX = 5  # at most this many items left: "low" stock
 STATUS_LABELS = {
     "it": {
         "received": "ricevuto",
@@ -40,17 +44,25 @@ STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class CatalogFilter:
+    """What a customer or an operator asks for. Every field narrows the result;
+    the tuples are any-of lists (`exclude_materials`: none-of). Prices compare what
+    an item costs today (`product_price_now`), offers applied."""
+
     category: str = ""
     audience: str = ""
     size: str = ""
     color: str = ""
+    colors: tuple[str, ...] = ()
     material: str = ""
+    materials: tuple[str, ...] = ()
+    exclude_materials: tuple[str, ...] = ()
     fibre_type: str = ""
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     on_offer: bool = False
     include_unpublished: bool = False
     in_stock: bool = True
+    sort: str = ""  # one of SORT_ORDERS
 
 
 def offers_active(*, on: dt.date | None = None) -> QuerySet[Offer]:
@@ -76,7 +88,19 @@ def best_offer_for(product: Product, offers: list[Offer]) -> Offer | None:
 
 
 def products_matching(flt: CatalogFilter, *, limit: int | None = 12) -> list[Product]:
-    """Products for a filter, items on offer first, then new arrivals, then by price."""
+    """Products for a filter, in the filter's order (see `products_search`)."""
+    found, _ = products_search(flt, limit=limit)
+    return found
+
+
+def products_search(flt: CatalogFilter, *, limit: int | None = 12) -> tuple[list[Product], int]:
+    """The first `limit` products for a filter and how many match in all.
+
+    Default order: items on offer first, then new arrivals, then by price;
+    `sort="price"` cheapest first, `sort="-price"` most expensive first.
+    """
+    if flt.sort not in SORT_ORDERS:
+        raise ValueError(f"sort must be one of {SORT_ORDERS}")
     products = Product.objects.select_related("material")
     if not flt.include_unpublished:
         products = products.filter(published=True)
@@ -87,24 +111,44 @@ def products_matching(flt: CatalogFilter, *, limit: int | None = 12) -> list[Pro
             products = products.filter(**{field: getattr(flt, field)})
     if flt.material:
         products = products.filter(material__code=flt.material)
+    if flt.materials:
+        products = products.filter(material__code__in=flt.materials)
+    if flt.exclude_materials:
+        products = products.exclude(material__code__in=flt.exclude_materials)
     if flt.fibre_type:
         products = products.filter(material__fibre_type=flt.fibre_type)
     if flt.min_price is not None:
+        # An offer only lowers a price: below the minimum at list price, below it today.
         products = products.filter(price__gte=flt.min_price)
-    if flt.max_price is not None:
-        products = products.filter(price__lte=flt.max_price)
     candidates = list(products.order_by("price", "sku"))
     # JSON list membership in Python: portable across SQLite and PostgreSQL.
     if flt.size:
-        candidates = [p for p in candidates if flt.size.lower() in (s.lower() for s in p.sizes)]
+        candidates = [p for p in candidates if flt.size.lower() in _lowered(p.sizes)]
     if flt.color:
-        candidates = [p for p in candidates if flt.color.lower() in (c.lower() for c in p.colours)]
+        candidates = [p for p in candidates if flt.color.lower() in _lowered(p.colours)]
+    if flt.colors:
+        wanted = {c.lower() for c in flt.colors}
+        candidates = [p for p in candidates if wanted & _lowered(p.colours)]
     offers = list(offers_active().prefetch_related("products"))
+    price_now = {p.pk: product_price_now(p, offers=offers) for p in candidates}
+    if flt.min_price is not None:
+        candidates = [p for p in candidates if price_now[p.pk] >= flt.min_price]
+    if flt.max_price is not None:
+        candidates = [p for p in candidates if price_now[p.pk] <= flt.max_price]
     on_offer = {p.pk for p in candidates if best_offer_for(p, offers)}
     if flt.on_offer:
         candidates = [p for p in candidates if p.pk in on_offer]
-    candidates.sort(key=lambda p: (p.pk not in on_offer, p.new_arrival_date is None))
-    return candidates[:limit]
+    if flt.sort == "price":
+        candidates.sort(key=lambda p: (price_now[p.pk], p.sku))
+    elif flt.sort == "-price":
+        candidates.sort(key=lambda p: (-price_now[p.pk], p.sku))
+    else:
+        candidates.sort(key=lambda p: (p.pk not in on_offer, p.new_arrival_date is None))
+    return candidates[:limit], len(candidates)
+
+
+def _lowered(values: list[str]) -> set[str]:
+    return {str(v).lower() for v in values}
 
 
 def kids_new_arrivals(*, limit: int = 6) -> list[Product]:
@@ -168,6 +212,110 @@ def product_price_now(product: Product, *, offers: list[Offer] | None = None) ->
 def product_by_sku(*, sku: str) -> Product | None:
     """Any product, published or not (operators may offer new items before the site)."""
     return Product.objects.select_related("material").filter(sku=sku).first()
+
+
+# --- one product asked about in free text ------------------------------------------------
+
+LOOKUP_LIMIT = 3
+# A name matches when the text holds at least this share of the name's words, and at
+# least two of them (or all, for a one-word name): "pullover" alone names no product.
+LOOKUP_MIN_SCORE = 0.6
+LOOKUP_MIN_WORDS = 2
+_SKU_SEPARATOR = r"[\s._-]?"  # "PUL-W-003", "pul w 003", "PULW003"
+_WORD = re.compile(r"[^\W_]+")
+STOP_WORDS = frozenset(
+    # Italian
+    "il lo la gli le un uno una di da in con su per tra fra del della dello dei degli delle"
+    " al allo alla ai agli alle dal dalla dai nel nella nei nelle sul sulla col che chi cosa"
+    " come quanto quanta quanti quante costa costano mi ti si ci vi ne non ma anche se"
+    " questo questa questi queste quello quella quelli quelle avete hai ha hanno ho sono"
+    " era vostro vostra vostri vostre mio mia tuo tua suo sua ed"
+    # English
+    " the an of on with for to and or is are was it its this that these those do does did"
+    " you your have has had what which how much many any my me can could would there"
+    " be by at from as about".split()
+)
+
+
+def products_lookup(*, text: str, limit: int = LOOKUP_LIMIT) -> list[tuple[Product, float]]:
+    """The published products a customer's sentence is about, best first, with a score
+    in 0..1: every SKU written in the text (score 1, in the order written), else the
+    products whose name (Italian or English) shares enough words with the text."""
+    published = list(Product.objects.select_related("material").filter(published=True))
+    by_position = sorted(
+        (match.start(), product.sku, product)
+        for product in published
+        if (match := _sku_pattern(product.sku).search(text))
+    )
+    if by_position:
+        return [(product, 1.0) for _, _, product in by_position[:limit]]
+    said = _stems(text)
+    scored = []
+    for product in published:
+        score, shared = max(_name_score(product.name(lang), said) for lang in ("it", "en"))
+        if score >= LOOKUP_MIN_SCORE:
+            scored.append((score, shared, product))
+    scored.sort(key=lambda s: (-s[0], -s[1], s[2].sku))
+    return [(product, round(score, 2)) for score, _, product in scored[:limit]]
+
+
+def _sku_pattern(sku: str) -> re.Pattern[str]:
+    parts = [re.escape(part) for part in re.findall(r"[A-Za-z]+|\d+", sku)]
+    return re.compile(rf"(?<![^\W_]){_SKU_SEPARATOR.join(parts)}(?![^\W_])", re.IGNORECASE)
+
+
+def _name_score(name: str, said: set[str]) -> tuple[float, int]:
+    """(share of the name's words in the text, how many); 0 below LOOKUP_MIN_WORDS."""
+    words = _stems(name)
+    shared = len(words & said)
+    if not words or shared < min(LOOKUP_MIN_WORDS, len(words)):
+        return 0.0, shared
+    return shared / len(words), shared
+
+
+def _stems(text: str) -> set[str]:
+    """Content words, accents folded and crudely stemmed so that plurals and the
+    Italian endings meet: "sciarpe"/"sciarpa", "pullovers"/"pullover"."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return {
+        _stem(word) for word in _WORD.findall(folded) if len(word) > 1 and word not in STOP_WORDS
+    }
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("s"):
+        word = word[:-1]
+    if len(word) > 4 and word[-1] in "aeio":
+        word = word[:-1]
+    return word
+
+
+def product_details(
+    product: Product, *, language: str, offers: list[Offer] | None = None
+) -> dict[str, Any]:
+    """A product card plus what a customer asks about one product: the description,
+    whether it is in stock (never the number) and the offer that applies."""
+    if offers is None:
+        offers = list(offers_active().prefetch_related("products"))
+    offer = best_offer_for(product, offers)
+    if product.stock <= 0:
+        stock_level = "out"
+    elif product.stock <= LOW_STOCK_MAX:
+        stock_level = "low"
+    else:
+        stock_level = "available"
+    return {
+        **product_card(product, language=language, offers=offers),
+        "description": product.description_en if language == "en" else product.description_it,
+        "in_stock": product.stock > 0,
+        "stock_level": stock_level,
+        "offer": (
+            None
+            if offer is None
+            else {"label": f"-{offer.discount_percent}%", "ends_on": offer.ends_on.isoformat()}
+        ),
+    }
 
 
 ORDER_STATUS_TOKEN_SALT = "shop.order-status"
