@@ -22,7 +22,7 @@ from actions.handoff import handoff
 from actions.offers import offers_say
 from actions.order_status import order_status_turn
 from actions.texts import say
-from actions.understanding import Reading, read
+from actions.understanding import GREETING_ONLY, Reading, normalise, read
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ PENDING = "pending"  # "search:<dimension>", "kb", "did_it_help", "order_number"
 MAX_SAME_QUESTION = 2
 CONFIDENT = 0.6
 ENTITY_SLOTS = ("category", "audience", "size", "color", "material")
-SEARCH_INTENTS = {"browse_products", "inform", "ask_offers"}
+SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
 
 
 @dataclass
@@ -59,6 +59,10 @@ def turn_of(tracker: Tracker) -> Turn:
             name, confidence = "nlu_fallback:" + str(second["name"]), float(second["confidence"])
     payload = text.startswith("/")
     reading = Reading() if payload else read(text)
+    if name.startswith("nlu_fallback:") and name.split(":")[1] in SMALL_TALK and len(text) < 40:
+        name = name.split(":")[1]  # "ciao!!" is a greeting, however unsure the model is
+    if not payload and GREETING_ONLY.match(normalise(text)):
+        name, confidence = "greet", 1.0
     _merge_entities(reading, latest.get("entities") or [])
     return Turn(
         text=text,

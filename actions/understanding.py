@@ -866,6 +866,9 @@ def adult_size(text: str) -> str | None:
         return letter.group(1).upper()
     if re.fullmatch(r"\W*([sml])\W*", text):
         return text.strip(" .!?").upper()
+    short = re.match(r"^\s*([sml])\s*[,;/]", text)  # "L, blu"
+    if short and len(text) < 30:
+        return short.group(1).upper()
     italian = re.search(r"\b(?:taglia|size|la)\s+(3[89]|4\d|5[0-6])\b", text)
     if italian:
         number = int(italian.group(1))

@@ -39,9 +39,9 @@ TARGET_P50_MS = 80.0
 TARGET_OVERHEAD_MS = 10.0
 
 
-def _widget_turn(customer: Any, text: str) -> float:
-    """Seconds from sending `text` to the turn's first bot message; returns once the turn
-    is over (the bot's "typing" is off), so turns never overlap."""
+def _widget_turn(customer: Any, text: str, kind: str | None = None) -> float:
+    """Seconds from sending `text` to the turn's first bot message (of `kind`, if given);
+    returns once the turn is over (the bot's "typing" is off), so turns never overlap."""
     deadline = time.monotonic() + REPLY_TIMEOUT_SECONDS
     started = time.perf_counter()
     client_msg_id = customer.say(text)
@@ -57,19 +57,24 @@ def _widget_turn(customer: Any, text: str) -> float:
             and acked_seq is not None
             and frame["seq"] > acked_seq  # not a late answer of the previous turn
             and replied is None
+            and (kind is None or frame["kind"] == kind)
         ):
             replied = time.perf_counter()
         elif frame["type"] == "typing" and frame["sender"] == "bot" and not frame["active"]:
             typing_off = True
+    if replied is None:
+        raise RuntimeError(f"no {kind or 'bot'} message answered {text!r}")
     return replied - started
 
 
-def _widget_turns(web_url: str, language: str, texts: list[str]) -> list[float]:
+def _widget_turns(
+    web_url: str, language: str, texts: list[str], kind: str | None = None
+) -> list[float]:
     from tests.integration.wsclient import Customer
 
     customer = Customer(web_url, language=language)
     try:
-        return [_widget_turn(customer, text) for text in texts]
+        return [_widget_turn(customer, text, kind) for text in texts]
     finally:
         customer.close()
 

@@ -27,9 +27,16 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from bench import bot_reply, email_autoreply, idle_sockets, kb_search, relay  # noqa: E402
+from bench import (  # noqa: E402
+    bot_reply,
+    email_autoreply,
+    idle_sockets,
+    kb_search,
+    product_search,
+    relay,
+)
 
-BENCHMARKS = [kb_search, relay, idle_sockets, bot_reply, email_autoreply]
+BENCHMARKS = [kb_search, relay, idle_sockets, bot_reply, product_search, email_autoreply]
 
 
 def main() -> None:

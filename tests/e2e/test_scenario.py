@@ -87,21 +87,21 @@ def test_the_reference_scenario_end_to_end(site: Site, browser: Browser, demo) -
         docs_screenshot(console, "scenario-3-console-request")
 
         # 4. Mario follows the link: the assistant knows he asked about pullovers and who he
-        #    is, so it asks only the size and the colours, then proposes garments and, since
-        #    he has bought for children before, announces the 0-12 collection.
+        #    is, so it shows men's pullovers at once, announces the 0-12 collection (he has
+        #    bought for children before) and asks only what narrows the search: the size.
         shop.goto(link)
         bot = widget_messages(shop, "bot")
-        expect(bot.first).to_contain_text("Che taglia?", timeout=30_000)
-        assert "Che tipo di capo" not in shop.locator("#sportello-widget").inner_text()
-        shop.get_by_test_id("composer-input").fill("L")
+        expect(bot.last).to_contain_text("Che taglia?", timeout=30_000)
+        widget = shop.locator("#sportello-widget")
+        assert "Che tipo di capo" not in widget.inner_text()
+        expect(widget).to_contain_text("pullover da uomo")
+        expect(widget).to_contain_text("collezione 0-12")
+        shop.get_by_test_id("composer-input").fill("L, blu")
         shop.get_by_test_id("composer-input").press("Enter")
-        expect(bot.last).to_contain_text("colori preferiti", timeout=30_000)
-        shop.get_by_test_id("composer-input").fill("blu")
-        shop.get_by_test_id("composer-input").press("Enter")
+        expect(bot.last).to_contain_text("taglia L", timeout=30_000)
         expect(shop.locator('#sportello-widget [data-testid="product-card"]').first).to_be_visible(
             timeout=30_000
         )
-        expect(shop.locator("#sportello-widget")).to_contain_text("collezione 0-12")
         docs_screenshot(shop, "scenario-4-shop-assistant")
         conversation = shop.evaluate("window.SportelloWidget.state().conversation")
 
