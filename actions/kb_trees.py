@@ -22,6 +22,9 @@ from actions.handoff import handoff
 from actions.texts import say
 
 TOP_HITS = 3
+# A hit that names its answer node is preferred to a slightly better tree without one.
+NAMED_RUNNER_UP = 0.85
+MAX_DESCENT = 4
 
 
 def _buttons(labels: list[str]) -> list[dict[str, str]]:
@@ -83,10 +86,14 @@ async def start(reply: Any, text: str) -> bool:
     if not hits:
         return False
     best = hits[0]
+    if best.get("node") is None:
+        # A close second that names its answer beats a tree's root menu.
+        named = next((h for h in hits[1:] if h.get("node")), None)
+        if named and named["score"] >= NAMED_RUNNER_UP * best["score"]:
+            best = named
     if best["score"] >= found.get("confident_score", 0.4):
-        node = await show_node(
-            reply.dispatcher, slug=best["slug"], key=best.get("node"), language=language
-        )
+        key = best.get("node") or await _descend(best["slug"], text, language)
+        node = await show_node(reply.dispatcher, slug=best["slug"], key=key, language=language)
         if node is None:
             return False
         _walk_slots(reply, best["slug"], node, [])
@@ -108,6 +115,25 @@ async def start(reply: Any, text: str) -> bool:
     reply.set("pending", "kb")
     reply.asked = "kb:menu"
     return True
+
+
+async def _descend(slug: str, text: str, language: str) -> str | None:
+    """Walk down from the root as far as the question's own words choose (the authors'
+    labels and synonyms): "can I pay with PayPal?" passes "payment methods" and lands on
+    PayPal instead of asking. None: start at the root."""
+    node = await webapp_client.kb_node(slug=slug, key=None, language=language)
+    key = None
+    for _ in range(MAX_DESCENT):
+        if node is None or node["kind"] == "answer":
+            break
+        match = await webapp_client.kb_match(
+            slug=slug, key=node["key"], text=text, language=language
+        )
+        if match is None:
+            break
+        key = match["target"]
+        node = await webapp_client.kb_node(slug=slug, key=key, language=language)
+    return key
 
 
 async def continue_walk(reply: Any, text: str, quiet: bool = False) -> bool:

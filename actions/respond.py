@@ -78,6 +78,7 @@ def _merge_entities(reading: Reading, entities: list[dict[str, Any]]) -> None:
     """The model's entities fill what the reading did not find (never against a negation)."""
     from actions.understanding import COLOUR_WORDS, MATERIAL_INCLUDES
 
+    known_colours = {c for covered in COLOUR_WORDS.values() for c in covered}
     for entity in entities:
         kind, value = entity.get("entity"), str(entity.get("value") or "").strip().lower()
         if not value:
@@ -86,8 +87,10 @@ def _merge_entities(reading: Reading, entities: list[dict[str, Any]]) -> None:
             reading.category = value
         elif kind == "audience" and not reading.audience and value in ("woman", "man", "kids"):
             reading.audience = value
-        elif kind == "size" and not reading.size and len(value) <= 6:
-            reading.size = value.upper() if value.isalpha() else value
+        elif kind == "size" and not reading.size and value.upper() in ("XS", "S", "M", "L", "XL"):
+            # Children's sizes come from ages the reading understood, never from a stray
+            # number the model tagged ("4 my wife").
+            reading.size = value.upper()
         elif kind == "material" and not reading.materials and not reading.exclude_materials:
             if value in search.MATERIAL_NAMES["en"]:
                 reading.materials = list(MATERIAL_INCLUDES.get(value, (value,)))
@@ -96,7 +99,8 @@ def _merge_entities(reading: Reading, entities: list[dict[str, Any]]) -> None:
                 reading.any_colour = True
             else:
                 family = next((c for words, c in COLOUR_WORDS.items() if value in words), None)
-                reading.colours = list(family or (value,))
+                if family or value in known_colours:
+                    reading.colours = list(family or (value,))
 
 
 class Reply:
@@ -224,7 +228,7 @@ async def respond(turn: Turn, reply: Reply) -> None:
         if turn.is_("deny"):
             await kb_trees.escalate(reply)
             return
-    if pending and pending.startswith("search:") or pending == "search:relax":
+    if pending and pending.startswith("search:") and not (r.kb_topic and r.question):
         if r.has_search_terms or r.any_size or r.any_price or r.any_material or r.any_colour:
             await _search(turn, reply, state)
             return
@@ -237,9 +241,12 @@ async def respond(turn: Turn, reply: Reply) -> None:
         _not_understood(reply)
         return
 
-    if r.sku or (r.product_question and (r.category or r.materials) and r.question):
+    if r.sku or (r.product_question and r.question and not r.size_question):
         if await _product_answer(turn, reply):
             await _offer_resume(turn, reply, state, pending)
+            return
+        if r.sku:
+            reply.text("sku_unknown", sku=r.sku)
             return
 
     if (r.size_question or r.height_cm or r.weight_kg or r.chest_cm) and (
@@ -306,6 +313,13 @@ async def respond(turn: Turn, reply: Reply) -> None:
         "bot_challenge": "utter_iamabot",
         "out_of_scope": "utter_out_of_scope",
     }
+    if turn.intent == "out_of_scope":
+        if _repeats_of(reply.tracker, "not_understood") >= 1:
+            _offer_person(reply)
+            return
+        reply.asked = "not_understood"
+        reply.dispatcher.utter_message(response="utter_out_of_scope")
+        return
     if turn.intent in small_talk:
         if turn.intent == "greet":
             await _greet(reply)
@@ -338,18 +352,27 @@ async def _search(turn: Turn, reply: Reply, state: dict[str, Any], fresh: bool =
     merged = search.merge(state, turn.reading)
     if not search.has_filters(merged):
         # Nothing to search on yet: the one question that starts a search.
-        if _repeats_of(reply.tracker, "category") >= MAX_SAME_QUESTION:
+        if _repeats_of(reply.tracker, "not_understood") >= 1:
             _offer_person(reply)
             return
         reply.dispatcher.utter_message(json_message=search.question("category", reply.language))
-        reply.asked = "category"
+        # Counts with "not understood": asking what they want again and again is a loop.
+        reply.asked = "not_understood"
         reply.set(PENDING, "search:category")
         reply.set("search", merged or None)
         return
-    merged, ask, shown = await search.run(reply.dispatcher, state=merged, language=reply.language)
+    # Typed wishes get results; a refining question only when far too many match, or when
+    # the customer pressed a button ("show me the garments") rather than said anything.
+    merged, ask, shown = await search.run(
+        reply.dispatcher,
+        state=merged,
+        language=reply.language,
+        ask_above=search.SHOWN if turn.payload else 2 * search.SHOWN,
+    )
     asked = ask["asks"] if ask else None
     reply.set("search", merged)
     reply.set(PENDING, f"search:{asked}" if asked else "search:refine")
+    reply.set("last_shown", shown or None)
     if shown:
         previously = reply.tracker.get_slot("products_shown") or []
         reply.set("products_shown", previously + [s for s in shown if s not in previously])
@@ -403,7 +426,11 @@ async def _offer_resume(
 
 
 async def _product_answer(turn: Turn, reply: Reply) -> bool:
+    """A question about one product: by code, by name, or about what was just shown ("quali
+    taglie ha?", "quella di alpaca quanto costa?")."""
     products = await webapp_client.product_lookup(text=turn.text, language=reply.language)
+    if not products and not turn.reading.sku:
+        products = await _among_last_shown(turn, reply)
     if not products:
         return False
     product = products[0]
@@ -440,10 +467,28 @@ async def _product_answer(turn: Turn, reply: Reply) -> bool:
             "products": [product],
         }
     )
+    reply.set("last_shown", [product["sku"]])
     previously = reply.tracker.get_slot("products_shown") or []
     if product["sku"] not in previously:
         reply.set("products_shown", [*previously, product["sku"]])
     return True
+
+
+async def _among_last_shown(turn: Turn, reply: Reply) -> list[dict[str, Any]]:
+    """The one product of the last results the question is about, if it is clear which."""
+    last = reply.tracker.get_slot("last_shown") or []
+    if not last:
+        return []
+    cards = await webapp_client.product_lookup(text=" ".join(last), language=reply.language)
+    r = turn.reading
+    if r.materials:
+        codes = {search.MATERIAL_NAMES[lang].get(m) for m in r.materials for lang in ("it", "en")}
+        cards = [c for c in cards if c.get("material") in codes]
+    if r.colours:
+        cards = [c for c in cards if set(c.get("colours", [])) & set(r.colours)]
+    if r.category:
+        cards = [c for c in cards if c.get("category") == r.category]
+    return cards if len(cards) == 1 else []
 
 
 def _not_understood(reply: Reply) -> None:

@@ -257,7 +257,7 @@ async def run(
     *,
     state: dict[str, Any],
     language: str,
-    may_ask: bool = True,
+    ask_above: int = SHOWN,
 ) -> tuple[dict[str, Any], dict[str, Any] | None, list[str]]:
     """Show what matches `state`. Returns (new state, the refining question to ask last or
     None, the SKUs shown)."""
@@ -298,7 +298,7 @@ async def run(
     )
     asked = None
     already = set(state.get("_asked", []))
-    if may_ask and total > SHOWN and not already:
+    if total > ask_above and not already:
         for dimension in ASK_ORDER:
             if state.get(dimension):
                 continue

@@ -123,6 +123,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "I'm sorry about that, and I understand. I'm passing you to a colleague who can "
         "sort it out.",
     },
+    "sku_unknown": {
+        "it": "{sku}: non ancora disponibile sul sito, oppure il codice non è giusto. Posso "
+        "cercarti qualcosa di simile, o passarti a un collega che ti dica quando arriva.",
+        "en": "{sku}: not yet available on the website, or the code is not right. I can look "
+        "for something similar, or pass you to a colleague who can tell you when it arrives.",
+    },
     "kb_other_topics": {"it": "Altri argomenti", "en": "Other topics"},
     "kb_resume": {
         "it": "Torniamo alla domanda di prima:",

@@ -30,7 +30,7 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
         "maglion*",
         "maglia",
         "maglie",
-        "golf",
+        "golf*",
         "dolcevita",
         "girocollo",
         "lupetto",
@@ -141,6 +141,23 @@ UNSOLD_WORDS: tuple[str, ...] = (
     "toy",
     "toys",
     "pigiam*",
+    "cuffi*",
+    "headphone*",
+    "auricolar*",
+    "earbud*",
+    "divan*",
+    "sofa",
+    "sofas",
+    "couch*",
+    "trainers",
+    "scarpin*",
+    "mocassin*",
+    "ciabatt*",
+    "slipper*",
+    "heels",
+    "tacchi",
+    "infradito",
+    "flip-flops",
     "pyjama*",
     "pajama*",
 )
@@ -231,7 +248,41 @@ KINSHIP_WORDS: dict[str, tuple[str, str]] = {
     "ragazzina": ("kids", "woman"),
     "maschietto": ("kids", "man"),
     "femminuccia": ("kids", "woman"),
+    "hubby": ("man", "man"),
+    "wifey": ("woman", "woman"),
+    "missus": ("woman", "woman"),
+    "granny": ("woman", "woman"),
+    "gran": ("woman", "woman"),
+    "nan": ("woman", "woman"),
+    "nana": ("woman", "woman"),
+    "grandad": ("man", "man"),
+    "granddad": ("man", "man"),
+    "aunt": ("woman", "woman"),
+    "auntie": ("woman", "woman"),
+    "uncle": ("man", "man"),
+    "zia": ("woman", "woman"),
+    "zio": ("man", "man"),
+    "suocera": ("woman", "woman"),
+    "suocero": ("man", "man"),
+    "cognata": ("woman", "woman"),
+    "cognato": ("man", "man"),
+    "daddy": ("man", "man"),
+    "mummy": ("woman", "woman"),
+    "mommy": ("woman", "woman"),
 }
+# Italian diminutives and plurals of kinship words (nonnina, figlioletto, nipotini).
+KINSHIP_STEMS: dict[str, tuple[str, str]] = {
+    "nonn": ("woman", "woman"),
+    "mogliett": ("woman", "woman"),
+    "maritin": ("man", "man"),
+    "figliolett": ("kids", "man"),
+    "nipotin": ("kids", "man"),
+}
+# "il mio ragazzo" is a boyfriend, "un ragazzo di 10 anni" a boy.
+PARTNER = re.compile(r"\b(mio|mia|my)\s+(ragazz[oa]|boy|girl)\b")
+CHILD_WORDS = re.compile(
+    r"\b(neonat\w*|newborn\w*|bimb\w*|bambin\w*|baby|babies|toddler\w*|infant\w*)\b"
+)
 
 # Material words → catalogue codes. Including wool means any wool (merino too); excluding
 # it also excludes the wool blend, which is half wool.
@@ -400,12 +451,13 @@ PRICE_RANGE = re.compile(
     r"|" + NUMBER + r"\s*-\s*" + NUMBER + r"\s*(?:€|euro|eur)"
 )
 CHEAPEST = re.compile(
-    r"\b(il|la|i|le|the)\s+(piu|meno)\s+(economic|car|costos)\w*"
+    r"(?<!di )(?<!qualcosa )\b(piu|meno)\s+(economic|car|costos)\w*"
     r"|\b(cheapest|least\s+expensive|lowest\s+price|prezzo\s+piu\s+basso|most\s+expensive|"
-    r"priciest|dearest|highest\s+price|prezzo\s+piu\s+alto)"
+    r"priciest|dearest|highest\s+price|prezzo\s+piu\s+alto|costa(no)?\s+(di\s+)?meno|"
+    r"costs?\s+the\s+least|costa(no)?\s+(di\s+)?piu)"
 )
 CHEAPER = re.compile(
-    r"\b(meno\s+car[oaie]|meno\s+costos\w*|piu\s+economic\w*|costa(no)?\s+troppo|troppo\s+car[oaie]|"
+    r"\b(di\s+meno\s+car[oaie]|di\s+meno\s+costos\w*|di\s+piu\s+economic\w*|costa(no)?\s+troppo|troppo\s+car[oaie]|"
     r"cheaper|less\s+expensive|too\s+expensive|more\s+affordable|lower\s+price|"
     r"prezzo\s+piu\s+basso|risparmiare|budget\s+minore)"
 )
@@ -432,7 +484,8 @@ ANGER = re.compile(
     r"fed\s+up|sick\s+(and\s+tired\s+)?of|scam\w*|fraud\w*|lawyer|sue\s+you|third\s+time|"
     r"still\s+(nothing|waiting|no\s+\w+)|nobody\s+(answers|replies|responds)|"
     r"no\s+one\s+(answers|replies|responds)|disappoint\w*|shameful|pathetic|"
-    r"never\s+again|rip\s*-?\s*off|joke)\b"
+    r"never\s+again|rip\s*-?\s*off|joke|seconda\s+volta|second\s+time|ma\s+come\s+lavorate|"
+    r"what\s+on\s+earth|come\s+e\s+possibile|how\s+is\s+(this|that|it)\s+possible)\b"
 )
 INSULT = re.compile(
     r"\b(stupid\w*|idiot\w*|cretin\w*|imbecill\w*|scem\w*|deficient\w*|inutile|"
@@ -458,11 +511,15 @@ HEIGHT = re.compile(
 WEIGHT = re.compile(r"\b(\d{2,3})\s*(kg|chili|chilo|kili|kilos?|kilograms?)\b")
 WEIGHT_LB = re.compile(r"\b(\d{2,3})\s*(lbs?|pounds)\b")
 WEIGHT_WORD = re.compile(r"\b(?:peso|weigh\w*)\s*(\d{2,3})\b")
-CHEST = re.compile(r"\b(?:torace|petto|seno|chest|bust)\D{0,12}(\d{2,3})\s*(cm)?")
+CHEST = re.compile(
+    r"\b(?:torace|petto|seno|chest|bust|circonferenza)\D{0,12}(\d{2,3})\s*(cm)?"
+    r"|\b(\d{2,3})\s*(?:cm)?\s*(?:di\s+)?(?:torace|petto|seno|chest|bust)"
+)
 FEET_INCHES = re.compile(r"\b([4-6])\s*(?:'|ft|feet|foot)\s*(\d{1,2})?")
 PRODUCT_QUESTION = re.compile(
     r"\b(che|quali|what|which)\s+(taglie|sizes|colou?ri?s?|material\w*|tessut\w*)|"
-    r"\b(di\s+che|what\s+is\s+it|what'?s\s+it|made\s+of|fatto\s+di|fatta\s+di|composizione|"
+    r"\b(di\s+che|di\s+cosa|cosa\s+e\s+fatt\w*|made\s+from|what\s+fabric|what\s+material|"
+    r"quanto\s+costano|costa|cost|what\s+is\s+it|what'?s\s+it|made\s+of|fatto\s+di|fatta\s+di|composizione|"
     r"quanto\s+costa|quanto\s+viene|how\s+much|price\s+of|prezzo\s+del|prezzo\s+della|"
     r"disponibil\w*|available|in\s+stock|ancora|is\s+it|e'\s+di|e\s+di|come\s+in|"
     r"taglie\s+ha|sizes\s+does|colou?rs?\s+does|in\s+offerta)\b"
@@ -474,7 +531,10 @@ KB_TOPIC = re.compile(
     r"corriere|courier|pacco|parcel|pag\w*|pay\w*|paypal|contrassegno|bonifico|carta\s+di|"
     r"card|fattura|invoice|privacy|dati\s+personali|gdpr|regal\w*|gift\w*|pacchett\w*|"
     r"orari\w*|apert\w*|apri\w*|chiud\w*|chiuso|hours|open|opening|a\s+che\s+ora|what\s+time|telefon\w*|phone|tracking|"
-    r"traccia\w*|garanzi\w*|warranty|difett\w*|faulty|defect\w*)\b"
+    r"traccia\w*|garanzi\w*|warranty|difett\w*|faulty|defect\w*|send\w*\s+(it\s+|them\s+)?back|"
+    r"sent\s+back|rend\w*|swap\w*|tratt\w*|look\s+after|lavatrice|machine|"
+    r"in\s+quanti\s+giorni|quanto\s+tempo|quanto\s+ci\s+mett\w*|dopo\s+quanto|entro\s+quando|"
+    r"how\s+long|how\s+soon|how\s+many\s+days|by\s+when|delivery|free\s+shipping)\b"
 )
 QUESTION_WORDS = re.compile(
     r"^\s*(come|quando|quanto|quanti|quale|quali|dove|perche|posso|si\s+puo|avete|fate|"
@@ -489,6 +549,26 @@ ANY_MATERIAL = re.compile(
 )
 GREETING_ONLY = re.compile(r"^\W*(ciao|salve|buongiorno|buonasera|hello|hi|hey)\W*$")
 
+BETWEEN_NEGATION = {
+    "la",
+    "il",
+    "lo",
+    "le",
+    "i",
+    "gli",
+    "the",
+    "any",
+    "fibre",
+    "fibra",
+    "fibres",
+    "fibers",
+    "fiber",
+    "materiali",
+    "materials",
+    "tessuti",
+    "capi",
+    "made",
+}
 STOPWORDS = {"di", "in", "a", "da", "per", "con", "the", "an", "of", "for", "with"}
 
 
@@ -613,7 +693,7 @@ def _fuzzy_vocabulary(kind: str) -> list[tuple[str, str]]:
     return _FUZZY_CACHE[kind]
 
 
-FUZZY_MIN_SCORE = 80
+FUZZY_MIN_SCORE = 84
 # Words that are close to catalogue words but mean something else.
 NOT_TYPOS = {
     "lane",
@@ -650,12 +730,22 @@ def _fuzzy(words: list[str], kind: str) -> tuple[int, str] | None:
     vocabulary = _fuzzy_vocabulary(kind)
     choices = [w for w, _ in vocabulary]
     for index, word in enumerate(words):
-        if len(word) < 5 or word in NOT_TYPOS or word.isdigit():
+        if len(word) < 5 or word in NOT_TYPOS or word.isdigit() or _known_elsewhere(word):
             continue
         best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
         if best is not None:
             return index, vocabulary[best[2]][1]
     return None
+
+
+def _known_elsewhere(word: str) -> bool:
+    """A word with a meaning of its own is no typo of a catalogue word ("scarpe" is not
+    "sciarpe", "calzini" not "calzoni")."""
+    return (
+        any(_matches(word, e) for e in UNSOLD_WORDS if " " not in e)
+        or word in KINSHIP_WORDS
+        or any(word in words for words in COLOUR_WORDS)
+    )
 
 
 def _negated(words: list[str], index: int, width: int = 1) -> bool:
@@ -665,10 +755,7 @@ def _negated(words: list[str], index: int, width: int = 1) -> bool:
         # "non troppo caro, di lana" keeps lana: only a negation close before counts.
         nearest = max(i for i, w in enumerate(before) if w in NEGATIONS)
         between = before[nearest + 1 :]
-        if all(
-            w in STOPWORDS or w in ("la", "il", "lo", "le", "i", "gli", "the", "any")
-            for w in between
-        ):
+        if all(w in STOPWORDS or w in BETWEEN_NEGATION for w in between):
             return True
     if "but" in before[-2:] and ("anything" in before or "everything" in before):
         return True
@@ -762,22 +849,21 @@ def _read_colours(text: str, words: list[str], reading: Reading) -> None:
 
 
 def _read_category(words: list[str], reading: Reading) -> None:
-    best: tuple[int, str] | None = None
-    for value, entries in CATEGORY_WORDS.items():
-        found = _find_phrase(words, entries)
-        if found and (best is None or found[0] < best[0]):
-            best = (found[0], value)
-    if best is None:
-        typo = _fuzzy(words, "category")
-        if typo is not None:
-            best = typo
-    if best is not None:
-        reading.category = best[1]
     unsold = _find_phrase(words, UNSOLD_WORDS)
     if unsold is not None and not (
         unsold[1] in ("bag", "bags") and ("gift" in words or "regalo" in words)
     ):
         reading.unsold = unsold[1]
+    best: tuple[int, str] | None = None
+    for value, entries in CATEGORY_WORDS.items():
+        found = _find_phrase(words, entries)
+        if found and (best is None or found[0] < best[0]):
+            best = (found[0], value)
+    if best is None and reading.unsold is None:
+        # Typos only when nothing else was named: "un divano letto" is no "lupetto".
+        best = _fuzzy(words, "category")
+    if best is not None:
+        reading.category = best[1]
 
 
 def _age(text: str) -> tuple[int | None, int | None]:
@@ -790,11 +876,14 @@ def _age(text: str) -> tuple[int | None, int | None]:
         return None, int(value) if value.isdigit() else NUMBER_WORDS[value]
     years = re.search(
         rf"\b{quantity}\s*(anni|anno|years?|yrs?|yo|y/o|year-old|enne)\b"
-        r"|\b(?:ha|compie|fa|has|turns|turning|is|aged?|eta)\s+(\d{1,2})\b(?!\s*(?:cm|kg|euro|€))",
+        rf"|\b(?:ha|compie|fa|has|turns|turning|is|aged?|eta)\s+({quantity})\b"
+        r"(?!\s*(?:cm|kg|euro|€|my|per|for))",
         text,
     )
     if years:
         value = years.group(1) or years.group(3)
+        if value in ("a", "un", "una", "one", "uno") and not years.group(1):
+            return None, None  # "is a", "ha un": not an age
         return (int(value) if value.isdigit() else NUMBER_WORDS[value]), None
     if re.search(r"\b(neonat\w*|newborn\w*)\b", text):
         return None, 1
@@ -822,10 +911,19 @@ def _read_audience_and_size(text: str, words: list[str], reading: Reading) -> No
             reading.audience = value
             break
     for word in words:
-        if word in KINSHIP_WORDS:
-            child, adult = KINSHIP_WORDS[word]
+        kin = KINSHIP_WORDS.get(word) or next(
+            (v for stem, v in KINSHIP_STEMS.items() if word.startswith(stem)), None
+        )
+        if kin:
+            child, adult = kin
             reading.audience = adult if (child == "kids" and adult_age) else child
             break
+    partner = PARTNER.search(text)
+    if partner and not (years is not None and not adult_age):
+        reading.audience = "man" if partner.group(2) in ("ragazzo", "boy") else "woman"
+    if CHILD_WORDS.search(text) and not adult_age:
+        # "il neonato di mia sorella", "my sister's newborn": the child is who it is for.
+        reading.audience = "kids"
     if reading.audience is None and (months is not None or (years is not None and not adult_age)):
         if re.search(r"\b(anni|anno|years?|mesi|months?|yo|old)\b", text):
             reading.audience = "kids"
@@ -858,8 +956,8 @@ def adult_size(text: str) -> str | None:
     if re.search(r"\bmedium\b", text):
         return "M"
     letter = re.search(
-        r"\b(?:taglia|size|misura|sono\s+una|sono\s+un|porto\s+la|porto\s+una|porto|wear\s+an?|"
-        r"wear|i'?m\s+an?|in|una|an?)\s+([sml])\b(?!')",
+        r"\b(?:taglia|size|sz|misura|sono\s+una|sono\s+un|port[oa]\s+la|port[oa]\s+una|port[oa]|"
+        r"portano|indoss\w*|wears?\s+an?|wears?|i'?m\s+an?|in|una|an?)\s+([sml])\b(?!')",
         text,
     )
     if letter:
@@ -896,13 +994,8 @@ def _read_prices(text: str, reading: Reading) -> None:
     if superlative:
         phrase = superlative.group(0)
         dear = (
-            ("car" in phrase and "meno" not in phrase)
-            or "costos" in phrase
-            and "meno" not in phrase
-            or any(
-                w in phrase for w in ("most expensive", "priciest", "dearest", "highest", "alto")
-            )
-        )
+            ("car" in phrase or "costos" in phrase or "costa" in phrase) and "meno" not in phrase
+        ) or any(w in phrase for w in ("most expensive", "priciest", "dearest", "highest", "alto"))
         reading.sort = "-price" if dear else "price"
     elif CHEAPER.search(text):
         reading.cheaper = True
@@ -917,7 +1010,7 @@ def _read_measurements(text: str, reading: Reading) -> None:
         reading.weight_kg = round(int(WEIGHT_LB.search(text).group(1)) * 0.4536)
     chest = CHEST.search(text)
     if chest:
-        reading.chest_cm = int(chest.group(1))
+        reading.chest_cm = int(chest.group(1) or chest.group(3))
     feet = FEET_INCHES.search(text)
     if feet:
         reading.height_cm = round(int(feet.group(1)) * 30.48 + int(feet.group(2) or 0) * 2.54)
@@ -966,8 +1059,12 @@ def read(text: str) -> Reading:
     language = LANGUAGE_REQUEST.search(text)
     if language:
         name = next(g for g in language.groups() if g)
-        reading.language_request = LANGUAGE_NAMES[name]
-    reading.anger = bool(ANGER.search(text)) or text.count("!") >= 3
+        requested = LANGUAGE_NAMES[name]
+        before = text[max(0, language.start() - 25) : language.start() + 12]
+        if re.search(r"\b(non|don'?t|do\s+not|can'?t|cannot|not|no)\b", before):
+            requested = "en" if requested == "it" else "it"  # "non parlo inglese"
+        reading.language_request = requested
+    reading.anger = bool(ANGER.search(text)) or text.count("!") >= 3 or "?!" in text or "!?" in text
     reading.insult = bool(INSULT.search(text))
     reading.human_request = bool(HUMAN_REQUEST.search(text))
     reading.gibberish = is_gibberish(text, words)
