@@ -29,6 +29,7 @@ from django.core.management import call_command  # noqa: E402
 
 from bench import (  # noqa: E402
     bot_reply,
+    bot_training,
     email_autoreply,
     idle_sockets,
     kb_search,
@@ -36,7 +37,15 @@ from bench import (  # noqa: E402
     relay,
 )
 
-BENCHMARKS = [kb_search, relay, idle_sockets, bot_reply, product_search, email_autoreply]
+BENCHMARKS = [
+    kb_search,
+    relay,
+    idle_sockets,
+    bot_reply,
+    product_search,
+    email_autoreply,
+    bot_training,
+]
 
 
 def main() -> None:
