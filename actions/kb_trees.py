@@ -25,6 +25,7 @@ TOP_HITS = 3
 # A hit that names its answer node is preferred to a slightly better tree without one.
 NAMED_RUNNER_UP = 0.85
 MAX_DESCENT = 4
+CLEAR_LEAD = 1.25
 
 
 def _buttons(labels: list[str]) -> list[dict[str, str]]:
@@ -91,7 +92,11 @@ async def start(reply: Any, text: str) -> bool:
         named = next((h for h in hits[1:] if h.get("node")), None)
         if named and named["score"] >= NAMED_RUNNER_UP * best["score"]:
             best = named
-    if best["score"] >= found.get("confident_score", 0.4):
+    runner_up = next((h["score"] for h in hits if h["slug"] != best["slug"]), 0.0)
+    clear_node = bool(best.get("node")) and best["score"] >= CLEAR_LEAD * runner_up
+    if best["score"] >= found.get("confident_score", 0.4) or clear_node:
+        # Confident, or a named answer well ahead of any other topic ("incartare" finds
+        # gift wrapping with a modest score and nothing else near it).
         key = best.get("node") or await _descend(best["slug"], text, language)
         node = await show_node(reply.dispatcher, slug=best["slug"], key=key, language=language)
         if node is None:

@@ -207,6 +207,19 @@ async def respond(turn: Turn, reply: Reply) -> None:
         )
         return
 
+    if r.sku or (r.product_question and r.question and not r.size_question):
+        if await _product_answer(turn, reply):
+            await _offer_resume(turn, reply, state, pending)
+            return
+        if r.sku:
+            reply.text("sku_unknown", sku=r.sku)
+            return
+
+    if _same_message_again(tracker, turn) and not turn.payload:
+        # The third identical message in a row: whatever we answered did not help.
+        _offer_person(reply)
+        return
+
     # An answer to what is pending?
     if pending in ("order_number", "order_check") and not _another_request(turn):
         await order_status_turn(reply, turn)
@@ -240,14 +253,6 @@ async def respond(turn: Turn, reply: Reply) -> None:
     if r.gibberish and not r.has_search_terms:
         _not_understood(reply)
         return
-
-    if r.sku or (r.product_question and r.question and not r.size_question):
-        if await _product_answer(turn, reply):
-            await _offer_resume(turn, reply, state, pending)
-            return
-        if r.sku:
-            reply.text("sku_unknown", sku=r.sku)
-            return
 
     if (r.size_question or r.height_cm or r.weight_kg or r.chest_cm) and (
         r.height_cm or r.weight_kg or r.chest_cm or (r.size_question and r.age_years is not None)
@@ -314,7 +319,7 @@ async def respond(turn: Turn, reply: Reply) -> None:
         "out_of_scope": "utter_out_of_scope",
     }
     if turn.intent == "out_of_scope":
-        if _repeats_of(reply.tracker, "not_understood") >= 1:
+        if _confused(reply.tracker):
             _offer_person(reply)
             return
         reply.asked = "not_understood"
@@ -352,7 +357,7 @@ async def _search(turn: Turn, reply: Reply, state: dict[str, Any], fresh: bool =
     merged = search.merge(state, turn.reading)
     if not search.has_filters(merged):
         # Nothing to search on yet: the one question that starts a search.
-        if _repeats_of(reply.tracker, "not_understood") >= 1:
+        if _confused(reply.tracker):
             _offer_person(reply)
             return
         reply.dispatcher.utter_message(json_message=search.question("category", reply.language))
@@ -491,8 +496,21 @@ async def _among_last_shown(turn: Turn, reply: Reply) -> list[dict[str, Any]]:
     return cards if len(cards) == 1 else []
 
 
+def _confused(tracker: Tracker) -> bool:
+    """The last turn was already a "not understood" or an offer of a person."""
+    return tracker.get_slot("last_question") in ("not_understood", "offer_person")
+
+
+def _same_message_again(tracker: Tracker, turn: Turn) -> bool:
+    said = [
+        str(e.get("text") or "").strip().lower() for e in tracker.events if e.get("event") == "user"
+    ]
+    # The tracker's events end with the current message.
+    return len(said) >= 3 and said[-1] == said[-2] == said[-3] == turn.text.strip().lower()
+
+
 def _not_understood(reply: Reply) -> None:
-    if _repeats_of(reply.tracker, "not_understood") >= 1:
+    if _confused(reply.tracker):
         _offer_person(reply)
         return
     reply.asked = "not_understood"

@@ -485,7 +485,7 @@ ANGER = re.compile(
     r"still\s+(nothing|waiting|no\s+\w+)|nobody\s+(answers|replies|responds)|"
     r"no\s+one\s+(answers|replies|responds)|disappoint\w*|shameful|pathetic|"
     r"never\s+again|rip\s*-?\s*off|joke|seconda\s+volta|second\s+time|ma\s+come\s+lavorate|"
-    r"what\s+on\s+earth|come\s+e\s+possibile|how\s+is\s+(this|that|it)\s+possible)\b"
+    r"what\s+on\s+earth|fregatur\w*|bidone|presa\s+in\s+giro|come\s+e\s+possibile|how\s+is\s+(this|that|it)\s+possible)\b"
 )
 INSULT = re.compile(
     r"\b(stupid\w*|idiot\w*|cretin\w*|imbecill\w*|scem\w*|deficient\w*|inutile|"
@@ -499,10 +499,10 @@ HUMAN_REQUEST = re.compile(
     r"somebody|a\s+person))\b"
 )
 SIZE_QUESTION = re.compile(
-    r"\b(che|quale|what|which)\s+(taglia|size|misura)|\btaglia\s+(prendo|devo|mi\s+consigli|"
+    r"\b(che|quale|what|which)\s+(taglia|size|misura)\b|\btaglia\s+(prendo|devo|mi\s+consigli|"
     r"consigli|dovrei|giusta|adatta)|\b(size|taglia)\s+(should|do|would|for\s+me)|"
     r"\bconsigli\w*\s+(sulla|la|una)\s+taglia|\bsize\s+(advice|guide|recommendation)|"
-    r"\bguida\s+(alle\s+)?taglie|\bwhich\s+size|\bwhat\s+size|\bmy\s+size"
+    r"\bguida\s+(alle\s+)?taglie|\bwhich\s+size\b|\bwhat\s+size\b|\bmy\s+size\b"
 )
 HEIGHT = re.compile(
     r"\b(?:alt[oa]|altezza|height|tall|misuro|sono)?\s*(1[.,]\d{2}|[12]\d{2})\s*(cm|m|metri)?\b"
@@ -876,7 +876,7 @@ def _age(text: str) -> tuple[int | None, int | None]:
         return None, int(value) if value.isdigit() else NUMBER_WORDS[value]
     years = re.search(
         rf"\b{quantity}\s*(anni|anno|years?|yrs?|yo|y/o|year-old|enne)\b"
-        rf"|\b(?:ha|compie|fa|has|turns|turning|is|aged?|eta)\s+({quantity})\b"
+        rf"|\b(?:ha|compie|fa|has|turns|turning|is|she'?s|he'?s|aged?|eta)\s+({quantity})\b"
         r"(?!\s*(?:cm|kg|euro|€|my|per|for))",
         text,
     )
@@ -1064,7 +1064,8 @@ def read(text: str) -> Reading:
         if re.search(r"\b(non|don'?t|do\s+not|can'?t|cannot|not|no)\b", before):
             requested = "en" if requested == "it" else "it"  # "non parlo inglese"
         reading.language_request = requested
-    reading.anger = bool(ANGER.search(text)) or text.count("!") >= 3 or "?!" in text or "!?" in text
+    exclaims = text.count("!") >= 3 or "?!" in text or "!?" in text
+    reading.anger = bool(ANGER.search(text)) or (exclaims and len(words) >= 3)
     reading.insult = bool(INSULT.search(text))
     reading.human_request = bool(HUMAN_REQUEST.search(text))
     reading.gibberish = is_gibberish(text, words)

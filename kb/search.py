@@ -37,7 +37,7 @@ MINIMUM_SCORE = 0.12
 NODE_MIN_SCORE = 0.25
 # ...and beats the tree's next best answer by this factor: a question that fits several
 # answers equally ("ho una domanda sul reso") starts at the tree's root instead.
-NODE_MARGIN = 1.3
+NODE_MARGIN = 1.1
 # ...and only when a whole word or phrase of the question is rare among the tree's answers
 # (log-scaled share: 1 in one answer only, about 0.3 in every answer).
 NODE_TELLING = 0.5
