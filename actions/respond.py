@@ -268,6 +268,12 @@ async def respond(turn: Turn, reply: Reply) -> None:
         reply.text("unsold", thing=r.unsold)
         return
 
+    if (r.care or (r.owned and r.kb_topic)) and not r.unsold:
+        # "can my alpaca jumper go in the machine?" is about care, not a wish to buy.
+        if await kb_trees.start(reply, turn.text):
+            await _offer_resume(turn, reply, state, pending)
+            return
+
     kb_first = r.kb_topic and (
         turn.is_("support_question", "complain", "out_of_scope", "nlu_fallback")
         or turn.intent.startswith("nlu_fallback")

@@ -534,7 +534,8 @@ KB_TOPIC = re.compile(
     r"traccia\w*|garanzi\w*|warranty|difett\w*|faulty|defect\w*|send\w*\s+(it\s+|them\s+)?back|"
     r"sent\s+back|rend\w*|swap\w*|tratt\w*|look\s+after|lavatrice|machine|"
     r"in\s+quanti\s+giorni|quanto\s+tempo|quanto\s+ci\s+mett\w*|dopo\s+quanto|entro\s+quando|"
-    r"how\s+long|how\s+soon|how\s+many\s+days|by\s+when|delivery|free\s+shipping)\b"
+    r"how\s+long|how\s+soon|how\s+many\s+days|by\s+when|delivery|free\s+shipping|hole|buco|"
+    r"bucat\w*|strapp\w*|rott[oai]|torn|ripped|broken|scucit\w*|seam)\b"
 )
 QUESTION_WORDS = re.compile(
     r"^\s*(come|quando|quanto|quanti|quale|quali|dove|perche|posso|si\s+puo|avete|fate|"
@@ -547,6 +548,17 @@ ANY_PRICE = re.compile(rf"\b{_ANY}\s+(prezzo|price)|\b(prezzo|price)\s+{_NO_MATT
 ANY_MATERIAL = re.compile(
     rf"\b{_ANY}\s+(material\w*|tessuto|fabric)|\b(material\w*|tessuto|fabric)\s+{_NO_MATTER}"
 )
+CARE = re.compile(
+    r"\b(lav[aoi]\w*|lavaggi\w*|lavatrice|wash\w*|asciug\w*|dryer|tumble|stir[ao]\w*|"
+    r"ironing|iron\s+it|restring\w*|shrink\w*|shrunk|infeltr\w*|felting|candeggi\w*|bleach\w*|"
+    r"look\s+after|care\s+for|take\s+care|tratt[oa]\w*|smacchi\w*|stain\w*|pilling|pallin\w*|"
+    r"in\s+the\s+machine|washing\s+machine|dry\s+clean\w*|tintoria)\b"
+)
+WISH = re.compile(
+    r"\b(vorrei|cerco|cercavo|voglio|volevo|mi\s+serve|looking\s+for|i'?d\s+like|i\s+want|"
+    r"i\s+need|show\s+me|fammi\s+vedere|avete|do\s+you\s+have|have\s+you\s+got)\b"
+)
+OWNED = re.compile(r"\b(mio|mia|miei|mie|my)\s+(?:\w+\s+){0,2}?(\w+)")
 GREETING_ONLY = re.compile(r"^\W*(ciao|salve|buongiorno|buonasera|hello|hi|hey)\W*$")
 
 BETWEEN_NEGATION = {
@@ -604,6 +616,8 @@ class Reading:
     any_material: bool = False
     product_question: bool = False
     kb_topic: bool = False
+    care: bool = False  # washing, drying, ironing: the garment-care answers, not a search
+    owned: bool = False  # "il mio maglione", "my jumper": about a garment they have
     language_request: str | None = None
     anger: bool = False
     insult: bool = False
@@ -1056,6 +1070,11 @@ def read(text: str) -> Reading:
     reading.any_price = bool(ANY_PRICE.search(text))
     reading.any_material = bool(ANY_MATERIAL.search(text))
     reading.kb_topic = bool(KB_TOPIC.search(text))
+    reading.care = bool(CARE.search(text)) and not (WISH.search(text) and reading.category)
+    reading.owned = any(
+        any(_matches(m.group(2), e) for entries in CATEGORY_WORDS.values() for e in entries)
+        for m in OWNED.finditer(text)
+    )
     language = LANGUAGE_REQUEST.search(text)
     if language:
         name = next(g for g in language.groups() if g)
