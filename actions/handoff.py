@@ -7,28 +7,18 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.search import filters_of
+
 HANDOFF_TEXT = {
     "it": "Ti metto in contatto con un nostro operatore: vedrà quello che ci siamo detti finora.",
     "en": "I'm putting you through to one of our operators: they will see what we said so far.",
 }
 REASON_BY_INTENT = {"request_human": "asked", "complain": "complaint"}
-SHOP_TERMS = (
-    "category",
-    "audience",
-    "size",
-    "colors",
-    "materials",
-    "exclude_materials",
-    "fibre_type",
-    "min_price",
-    "max_price",
-    "on_offer",
-)
 
 
 def shop_answers(search: dict[str, Any]) -> dict[str, Any]:
     """The search terms the customer gave, as the operator reads them."""
-    answers = {k: search[k] for k in SHOP_TERMS if search.get(k) not in (None, "", [])}
+    answers = filters_of(search)
     for name, key in (("colors", "color"), ("materials", "material")):
         if name in answers:
             answers[key] = ", ".join(answers.pop(name))

@@ -103,7 +103,11 @@ def _rest_turns(client: Any, rasa_url: str, language: str, texts: list[str]) -> 
     return times
 
 
-def run() -> dict[str, Any]:
+def play(
+    scripts: list[tuple[str, list[str]]], kind: str | None = None
+) -> tuple[list[float], list[float]]:
+    """Every script on the widget and straight to Rasa, alternating which goes first; the
+    samples after the warm-up rounds: (widget, direct REST)."""
     import httpx
 
     bot = common.bot_services()
@@ -113,18 +117,23 @@ def run() -> dict[str, Any]:
     try:
         with httpx.Client(timeout=REPLY_TIMEOUT_SECONDS) as client:
             for round_number in range(WARMUP_ROUNDS + ROUNDS):
-                for number, (language, texts) in enumerate(SCRIPTS):
+                for number, (language, texts) in enumerate(scripts):
                     widget_first = (round_number + number) % 2 == 0
                     if widget_first:
-                        on_widget = _widget_turns(web.url, language, texts)
+                        on_widget = _widget_turns(web.url, language, texts, kind)
                     on_rest = _rest_turns(client, bot.rasa_url, language, texts)
                     if not widget_first:
-                        on_widget = _widget_turns(web.url, language, texts)
+                        on_widget = _widget_turns(web.url, language, texts, kind)
                     if round_number >= WARMUP_ROUNDS:
                         widget += on_widget
                         rest += on_rest
     finally:
         web.stop()
+    return widget, rest
+
+
+def run() -> dict[str, Any]:
+    widget, rest = play(SCRIPTS)
     p50, base_p50 = common.median(widget), common.median(rest)
     overhead = p50 - base_p50
     return {

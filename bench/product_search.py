@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench import common
-from bench.bot_reply import _rest_turns, _widget_turns
+from bench.bot_reply import play
 
 SCRIPTS: list[tuple[str, list[str]]] = [
     ("it", ["vorrei un maglione senza lana per mio marito", "solo quelli blu"]),
@@ -21,33 +21,11 @@ SCRIPTS: list[tuple[str, list[str]]] = [
     ("it", ["pantaloni da uomo taglia M, il più economico"]),
     ("en", ["linen shirts for men"]),
 ]
-ROUNDS = 3
-WARMUP_ROUNDS = 1
 TARGET_RATIO = 1.5
 
 
 def run() -> dict[str, Any]:
-    import httpx
-
-    bot = common.bot_services()
-    web = common.start_web(bot=bot)
-    widget: list[float] = []
-    rest: list[float] = []
-    try:
-        with httpx.Client(timeout=30) as client:
-            for round_number in range(WARMUP_ROUNDS + ROUNDS):
-                for number, (language, texts) in enumerate(SCRIPTS):
-                    widget_first = (round_number + number) % 2 == 0
-                    if widget_first:
-                        on_widget = _widget_turns(web.url, language, texts, kind="catalog")
-                    on_rest = _rest_turns(client, bot.rasa_url, language, texts)
-                    if not widget_first:
-                        on_widget = _widget_turns(web.url, language, texts, kind="catalog")
-                    if round_number >= WARMUP_ROUNDS:
-                        widget += on_widget
-                        rest += on_rest
-    finally:
-        web.stop()
+    widget, rest = play(SCRIPTS, kind="catalog")
     p50, base_p50 = common.median(widget), common.median(rest)
     ratio = p50 / base_p50
     p90 = common.percentile(widget, 0.9)
