@@ -260,14 +260,17 @@ async def respond(turn: Turn, reply: Reply) -> None:
         sizing.advise(reply, r, state)
         await _offer_resume(turn, reply, state, pending)
         return
-    if r.size_question and not r.category and not state:
-        reply.text("size_need_data")
+    if r.size_question and not r.category:
+        # "che differenza c'è tra la M e la L?", "size guide": the size guide answers.
+        if not await kb_trees.start(reply, turn.text):
+            reply.text("size_need_data")
         return
 
     if r.unsold and not r.category:
         reply.text("unsold", thing=r.unsold)
         return
 
+    wish = r.wish and r.has_search_terms and not r.care
     if (r.care or (r.owned and r.kb_topic)) and not r.unsold:
         # "can my alpaca jumper go in the machine?" is about care, not a wish to buy.
         if await kb_trees.start(reply, turn.text):
@@ -279,7 +282,7 @@ async def respond(turn: Turn, reply: Reply) -> None:
         or turn.intent.startswith("nlu_fallback")
         or not r.category
     )
-    if kb_first and not (turn.is_("browse_products", confidence=0.8) and r.category):
+    if kb_first and not wish and not (turn.is_("browse_products", confidence=0.8) and r.category):
         if await kb_trees.start(reply, turn.text):
             if turn.is_("complain"):
                 reply.buttons(

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 # starts with it (plurals, diminutives: maglion* → maglioni, maglioncino).
 
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "cardigan": ("cardigan*", "giacchina di maglia"),
+    "cardigan": ("cardigan*", "cardi", "cardis", "cardy", "cardie", "giacchina di maglia"),
     "tshirt": ("tshirt*", "magliett*", "tee", "tees", "canotta", "canottiera"),
     "pullover": (
         "pullover*",
@@ -445,6 +445,10 @@ PRICE_MIN = re.compile(
     r"(?<!non )(?:piu\s+di|sopra|oltre|almeno|minimo|over|above|more\s+than|at\s+least)"
     r"\s*(?:i|gli|the|a|di|€)?\s*(?:€\s*)?" + NUMBER + r"\s*(?:€|euro|eur)"
 )
+PRICE_AROUND = re.compile(
+    r"\b(?:sui|sugli|circa|intorno\s+a(?:i|gli)?|più\s+o\s+meno|about|around|roughly|approx\w*)"
+    r"\s*(?:€\s*)?" + NUMBER + CURRENCY
+)
 PRICE_RANGE = re.compile(
     r"(?:tra|fra|between|from|da)\s*(?:i|€)?\s*" + NUMBER + r"\s*(?:€|euro|eur)?\s*"
     r"(?:e|and|a|to|-)\s*(?:i|€)?\s*" + NUMBER + r"\s*(?:€|euro|eur)"
@@ -502,7 +506,8 @@ SIZE_QUESTION = re.compile(
     r"\b(che|quale|what|which)\s+(taglia|size|misura)\b|\btaglia\s+(prendo|devo|mi\s+consigli|"
     r"consigli|dovrei|giusta|adatta)|\b(size|taglia)\s+(should|do|would|for\s+me)|"
     r"\bconsigli\w*\s+(sulla|la|una)\s+taglia|\bsize\s+(advice|guide|recommendation)|"
-    r"\bguida\s+(alle\s+)?taglie|\bwhich\s+size\b|\bwhat\s+size\b|\bmy\s+size\b"
+    r"\bguida\s+(alle\s+)?taglie|\bdifferenza\b[^?]{0,15}\btra\s+(la\s+)?(taglia|tagli)|"
+    r"\bdifference\s+between\s+(size\s+)?(xs|s|m|l|xl)\b|\bwhich\s+size\b|\bwhat\s+size\b|\bmy\s+size\b"
 )
 HEIGHT = re.compile(
     r"\b(?:alt[oa]|altezza|height|tall|misuro|sono)?\s*(1[.,]\d{2}|[12]\d{2})\s*(cm|m|metri)?\b"
@@ -618,6 +623,7 @@ class Reading:
     kb_topic: bool = False
     care: bool = False  # washing, drying, ironing: the garment-care answers, not a search
     owned: bool = False  # "il mio maglione", "my jumper": about a garment they have
+    wish: bool = False  # "cerco", "vorrei", "looking for": they want to buy something
     language_request: str | None = None
     anger: bool = False
     insult: bool = False
@@ -997,6 +1003,10 @@ def _read_prices(text: str, reading: Reading) -> None:
     if price_range:
         low, high = [g for g in price_range.groups() if g]
         reading.min_price, reading.max_price = sorted((_decimal(low), _decimal(high)))
+    elif PRICE_AROUND.search(text) and not PRICE_MAX.search(text):
+        # "sui 50 euro": a little above is fine, far below is not what they meant.
+        around = _decimal(PRICE_AROUND.search(text).group(1))
+        reading.max_price = (around * Decimal("1.2")).quantize(Decimal("1"))
     else:
         maximum = PRICE_MAX.search(text)
         if maximum:
@@ -1070,7 +1080,8 @@ def read(text: str) -> Reading:
     reading.any_price = bool(ANY_PRICE.search(text))
     reading.any_material = bool(ANY_MATERIAL.search(text))
     reading.kb_topic = bool(KB_TOPIC.search(text))
-    reading.care = bool(CARE.search(text)) and not (WISH.search(text) and reading.category)
+    reading.wish = bool(WISH.search(text))
+    reading.care = bool(CARE.search(text)) and not (reading.wish and reading.category)
     reading.owned = any(
         any(_matches(m.group(2), e) for entries in CATEGORY_WORDS.values() for e in entries)
         for m in OWNED.finditer(text)

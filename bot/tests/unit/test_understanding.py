@@ -101,6 +101,12 @@ NO_WOOL = ["merino", "wool", "wool-blend"]
         ("a boy who is two and a half, what size?", {"size": "1-2y"}),
         ("sorry, I don't speak Italian", {"language_request": "en"}),
         ("can my alpaca jumper go in the machine?", {"care": True}),
+        (
+            "cerco un regalo per mia suocera, non di lana, sui 50 euro",
+            {"audience": "woman", "max_price": Decimal("60"), "wish": True},
+        ),
+        ("a warm cardi for my mum", {"category": "cardigan", "audience": "woman"}),
+        ("che differenza c'è tra la taglia M e la L?", {"size_question": True}),
         ("il mio maglione si è infeltrito", {"care": True, "owned": True}),
         ("vorrei un maglione lavabile in lavatrice", {"care": False, "category": "pullover"}),
         ("my jumper has a hole", {"owned": True, "kb_topic": True}),
