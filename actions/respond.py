@@ -321,7 +321,7 @@ async def respond(turn: Turn, reply: Reply) -> None:
         return
 
     small_talk = {
-        "greet": "action_greet",
+        "greet": "utter_greet",
         "goodbye": "utter_goodbye",
         "thank": "utter_thank",
         "bot_challenge": "utter_iamabot",
