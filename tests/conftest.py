@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import pytest
 
 pytest_plugins = ["tests.stack"]
+
+# The test process imports config.asgi for the consumers' tests: no KB warm-up thread there
+# (tests.processes.Service takes it out again for the real web processes tests start).
+os.environ["SPORTELLO_SKIP_WARM_UP"] = "1"
 
 TESTS_DIR = Path(__file__).parent
 

@@ -51,6 +51,8 @@ class Service:
     ) -> None:
         self.name = name
         self.env = {**os.environ, **env} if inherit else dict(env)
+        if "SPORTELLO_SKIP_WARM_UP" not in env:
+            self.env.pop("SPORTELLO_SKIP_WARM_UP", None)  # only the test process skips it
         self.command = command or procfile_commands()[name]
         self.process: subprocess.Popen | None = None
         LOG_DIR.mkdir(parents=True, exist_ok=True)
