@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb_trees, search, sizing, webapp_client
 from actions.handoff import handoff
+from actions.kb_trees import show_node
 from actions.offers import offers_say
 from actions.order_status import order_status_turn
 from actions.texts import say
@@ -249,9 +250,12 @@ async def respond(turn: Turn, reply: Reply) -> None:
             reply.set(PENDING, None)
             reply.text("anything_else")
             return
+        if pending == "search:relax" and turn.is_("affirm"):
+            await _search(turn, reply, search.relax(state))
+            return
 
     if r.gibberish and not r.has_search_terms:
-        _not_understood(reply)
+        await _not_understood(reply)
         return
 
     if (r.size_question or r.height_cm or r.weight_kg or r.chest_cm) and (
@@ -310,6 +314,9 @@ async def respond(turn: Turn, reply: Reply) -> None:
         return
 
     if turn.is_("support_question", "complain") or turn.intent.startswith("nlu_fallback"):
+        if pending == "kb" and turn.intent.startswith("nlu_fallback"):
+            await _not_understood(reply)  # not a choice of the walk, nor anything else
+            return
         if await kb_trees.start(reply, turn.text):
             await _offer_resume(turn, reply, state, pending)
             return
@@ -317,7 +324,7 @@ async def respond(turn: Turn, reply: Reply) -> None:
             reply.dispatcher.utter_message(response="utter_complain_ack")
             handoff(reply.dispatcher, tracker, "complaint", language=reply.language)
             return
-        _not_understood(reply)
+        await _not_understood(reply)
         return
 
     small_talk = {
@@ -348,7 +355,7 @@ async def respond(turn: Turn, reply: Reply) -> None:
             return
         reply.text("anything_else")
         return
-    _not_understood(reply)
+    await _not_understood(reply)
 
 
 def _another_request(turn: Turn) -> bool:
@@ -428,7 +435,7 @@ async def _offer_resume(
 ) -> None:
     """After answering something else, offer to go back to the search or the KB walk."""
     if pending == "kb" and reply.tracker.get_slot("kb_node"):
-        if not any(isinstance(e, SlotSet) and e.key == PENDING for e in reply.events):
+        if not any(e.get("event") == "slot" and e.get("name") == PENDING for e in reply.events):
             await kb_trees.remind(reply)
         return
     if search.has_filters(state) and pending and pending.startswith("search"):
@@ -518,9 +525,21 @@ def _same_message_again(tracker: Tracker, turn: Turn) -> bool:
     return len(said) >= 3 and said[-1] == said[-2] == said[-3] == turn.text.strip().lower()
 
 
-def _not_understood(reply: Reply) -> None:
+async def _not_understood(reply: Reply) -> None:
     if _confused(reply.tracker):
         _offer_person(reply)
+        return
+    tracker = reply.tracker
+    if tracker.get_slot(PENDING) == "kb" and tracker.get_slot("kb_node"):
+        # In the middle of a KB walk: say so, and ask the walk's question again.
+        reply.asked = "not_understood"
+        reply.text("kb_no_match")
+        await show_node(
+            reply.dispatcher,
+            slug=tracker.get_slot("kb_tree"),
+            key=tracker.get_slot("kb_node"),
+            language=reply.language,
+        )
         return
     reply.asked = "not_understood"
     reply.buttons(

@@ -161,6 +161,19 @@ def merge(current: dict[str, Any] | None, reading: Reading) -> dict[str, Any]:
     return state
 
 
+def relax(state: dict[str, Any]) -> dict[str, Any]:
+    """The search without the filter the bot offered to drop ("yes, show me those")."""
+    state = dict(state)
+    dimension = state.pop("_relax", None)
+    if dimension:
+        state.pop(dimension, None)
+        if dimension == "max_price":
+            state.pop("min_price", None)
+        if dimension == "colors":
+            state.pop("color_words", None)
+    return state
+
+
 def filters_of(state: dict[str, Any]) -> dict[str, Any]:
     return {name: state[name] for name in FILTERS if state.get(name) not in (None, "", [])}
 
@@ -274,6 +287,7 @@ async def run(
             return state, None, []
         dimension, count = relaxed
         reply = RELAX_REPLIES[dimension][language if language == "en" else "it"]
+        state["_relax"] = dimension  # a plain "yes" drops this filter
         return (
             state,
             {

@@ -279,3 +279,19 @@ async def test_the_reply_language_follows_a_customer_who_clearly_writes_another(
     )
     slots = await ValidateSlotMappings().extract_language(CollectingDispatcher(), latest, {})
     assert slots == ({"language": expected} if expected else {})
+
+
+async def test_a_yes_to_dropping_a_filter_shows_what_it_finds(web_server):
+    messages, slots = await respond("un vestito per bambina di 3 anni entro i 10 euro")
+    assert not catalogs(messages) and asked(messages) == ["relax"]
+    assert "10" in said(messages)
+    messages, _ = await respond("sì", "affirm", search=slots["search"], pending=slots["pending"])
+    (catalog,) = catalogs(messages)
+    assert {(p["category"], p["audience"]) for p in catalog["products"]} == {("dress", "kids")}
+
+
+async def test_an_answer_the_walk_does_not_know_repeats_its_question(web_server):
+    walk = {"pending": "kb", "kb_tree": "returns", "kb_node": "where-bought"}
+    messages, slots = await respond("boh, vediamo", "nlu_fallback", **walk)
+    assert "pulsanti" in said(messages)
+    assert "Dove hai acquistato l'articolo?" in said(messages)
