@@ -5,7 +5,6 @@ Websocket routes are added by the web chat and console apps as they land.
 
 import logging
 import os
-import threading
 
 from django.core.asgi import get_asgi_application
 
@@ -30,9 +29,11 @@ application = ProtocolTypeRouter(
 
 
 def _warm_up_kb_search() -> None:
-    """Load the spaCy pipelines and build the KB index before the first customer asks:
-    cold, that takes seconds, longer than the bot's actions wait for the web."""
-    from django.db import close_old_connections
+    """Load the spaCy pipelines and build the KB index before the server accepts anything:
+    cold, that takes seconds, longer than the bot's actions wait for the web. Done before
+    daphne listens (not in a thread) so that no request, health probe included, waits
+    behind it."""
+    from django.db import connections
 
     from kb.content import LANGUAGES
     from kb.search import kb_search
@@ -43,8 +44,8 @@ def _warm_up_kb_search() -> None:
     except Exception:  # a warm-up never stops the web; the first search will build it
         logging.getLogger(__name__).exception("KB search warm-up failed")
     finally:
-        close_old_connections()
+        connections.close_all()  # requests use their own threads' connections
 
 
 if os.environ.get("SPORTELLO_SKIP_WARM_UP") != "1":
-    threading.Thread(target=_warm_up_kb_search, name="kb-warm-up", daemon=True).start()
+    _warm_up_kb_search()
