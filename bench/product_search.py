@@ -14,11 +14,11 @@ from bench import common
 from bench.bot_reply import play
 
 SCRIPTS: list[tuple[str, list[str]]] = [
-    ("it", ["vorrei un maglione senza lana per mio marito", "solo quelli blu"]),
-    ("en", ["a cashmere scarf under 100 euro", "the cheapest one"]),
-    ("it", ["cardigan da donna in offerta", "e in cotone?"]),
-    ("en", ["jumper for my daughter, she is 9", "just the pink ones"]),
-    ("it", ["pantaloni da uomo taglia M, il più economico"]),
+    ("it", ["vorrei un maglione da uomo senza lana", "il più economico"]),
+    ("en", ["a cashmere scarf", "under 100 euro"]),
+    ("it", ["cardigan da donna", "in lana"]),
+    ("en", ["a jumper for my son, he is 5"]),
+    ("it", ["pantaloni da uomo taglia M"]),
     ("en", ["linen shirts for men"]),
 ]
 TARGET_RATIO = 1.5
