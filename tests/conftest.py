@@ -100,3 +100,15 @@ def demo(db, tmp_path, settings):
 
     settings.MEDIA_ROOT = tmp_path
     return load_demo()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each async test runs in its own event loop; channels_redis keeps locks and pools per
+    layer instance, so a layer built in another test's loop must not be reused (it failed
+    with "Lock ... is bound to a different event loop", or hung at teardown)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
