@@ -174,10 +174,10 @@ async def continue_walk(reply: Any, text: str, quiet: bool = False) -> bool:
     return True
 
 
-async def remind(reply: Any) -> None:
-    """Back to the walk's pending question after a digression."""
+async def remind(reply: Any, intro: str = "kb_resume") -> None:
+    """The walk's pending question again: after a digression, or an answer it did not know."""
     tracker = reply.tracker
-    reply.text("kb_resume")
+    reply.text(intro)
     await show_node(
         reply.dispatcher,
         slug=tracker.get_slot("kb_tree"),

@@ -19,7 +19,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb_trees, search, sizing, webapp_client
 from actions.handoff import handoff
-from actions.kb_trees import show_node
 from actions.offers import offers_say
 from actions.order_status import order_status_turn
 from actions.texts import say
@@ -533,13 +532,7 @@ async def _not_understood(reply: Reply) -> None:
     if tracker.get_slot(PENDING) == "kb" and tracker.get_slot("kb_node"):
         # In the middle of a KB walk: say so, and ask the walk's question again.
         reply.asked = "not_understood"
-        reply.text("kb_no_match")
-        await show_node(
-            reply.dispatcher,
-            slug=tracker.get_slot("kb_tree"),
-            key=tracker.get_slot("kb_node"),
-            language=reply.language,
-        )
+        await kb_trees.remind(reply, intro="kb_no_match")
         return
     reply.asked = "not_understood"
     reply.buttons(
